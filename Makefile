@@ -1,0 +1,92 @@
+# echod: build, run, check. Project flags live in their own variables and are
+# added to the user's CFLAGS/LDFLAGS, never replaced by them.
+
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+CFLAGS	?= -O2 -g
+LDFLAGS	?=
+
+BUILD	:= build
+STD	:= -std=c17 -D_POSIX_C_SOURCE=200809L
+WARN	:= -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wformat=2 -Werror
+HARDEN	:= -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
+	   -fstack-clash-protection -fcf-protection
+HARDEN_LD := -pie -Wl,-z,relro,-z,now,-z,noexecstack
+ECHOD_CFLAGS := $(STD) $(WARN) -Iinclude
+
+# The pure core: no syscalls, proven by WP, built freestanding.
+CORE	:= ebuf num args addr slots rate
+# The shell: syscall wrappers, session, server, main.
+SHELL_SRC := io log failure session sig listen priv notify sandbox udp server inetd usage main
+
+CORE_OBJ  = $(CORE:%=$(1)/core/%.o)
+SHELL_OBJ = $(SHELL_SRC:%=$(1)/%.o)
+
+.PHONY: all run check clean install uninstall asan release unit integration core-purity deps
+all: $(BUILD)/echod
+
+# --- release build -----------------------------------------------------------
+$(BUILD)/core/%.o: src/%.c include/*.h | $(BUILD)/core
+	$(CC) $(ECHOD_CFLAGS) $(HARDEN) -ffreestanding $(CFLAGS) -c -o $@ $<
+$(BUILD)/%.o: src/%.c include/*.h | $(BUILD)
+	$(CC) $(ECHOD_CFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
+$(BUILD)/echod: $(call CORE_OBJ,$(BUILD)) $(call SHELL_OBJ,$(BUILD))
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^
+
+# --- sanitizer build (integration tests) -------------------------------------
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=undefined
+$(BUILD)/asan/core/%.o: src/%.c include/*.h | $(BUILD)/asan/core
+	$(CC) $(ECHOD_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+$(BUILD)/asan/%.o: src/%.c include/*.h | $(BUILD)/asan
+	$(CC) $(ECHOD_CFLAGS) $(ASAN_FLAGS) -c -o $@ $<
+$(BUILD)/asan/echod: $(call CORE_OBJ,$(BUILD)/asan) $(call SHELL_OBJ,$(BUILD)/asan)
+	$(CC) $(ASAN_FLAGS) -o $@ $^
+asan: $(BUILD)/asan/echod
+release: $(BUILD)/echod
+
+$(BUILD) $(BUILD)/core $(BUILD)/asan $(BUILD)/asan/core $(BUILD)/unit:
+	mkdir -p $@
+
+# --- run ---------------------------------------------------------------------
+run: $(BUILD)/echod
+	./$(BUILD)/echod --listen 127.0.0.1 --port 7007 --verbose
+
+# --- tests -------------------------------------------------------------------
+# The core must not call the OS: its objects may need nothing but memcpy/memset.
+core-purity: $(call CORE_OBJ,$(BUILD))
+	@def=$$(nm --defined-only $^ | awk 'NF==3 {print $$3}' | sort -u); \
+	bad=$$(nm -u $^ | awk 'NF==2 {print $$2}' | sort -u | grep -v -x -F -e memcpy -e memset -e __stack_chk_fail $$(printf -- '-e %s ' $$def)); \
+	if [ -n "$$bad" ]; then echo "core-purity: FAIL: the core calls: $$bad"; echo "0 passed, 1 failed"; exit 1; \
+	else echo "core-purity: ok (no syscalls in $(CORE))"; echo "1 passed, 0 failed"; fi
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(filter-out tests/unit/unit.c,$(wildcard tests/unit/test_*.c)))
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h $(call CORE_OBJ,$(BUILD)/asan) $(call SHELL_OBJ,$(BUILD)/asan) | $(BUILD)/unit
+	$(CC) $(ECHOD_CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< \
+	    $(call CORE_OBJ,$(BUILD)/asan) $(filter-out $(BUILD)/asan/main.o,$(call SHELL_OBJ,$(BUILD)/asan))
+unit: $(UNIT_TESTS:%=$(BUILD)/unit/%)
+	@sh tests/unit/run.sh $(BUILD)/unit $(UNIT_TESTS)
+
+integration: $(BUILD)/echod $(BUILD)/asan/echod
+	@python3 tests/integration/run.py
+
+deps:
+	@sh ci/deps
+
+check:
+	@bash ci/check
+
+clean:
+	rm -rf $(BUILD)
+
+# --- install -----------------------------------------------------------------
+install: $(BUILD)/echod
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 $(BUILD)/echod $(DESTDIR)$(PREFIX)/sbin/echod
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/echod
+
+# Later capabilities add their targets in their own fragments.
+-include $(wildcard mk/*.mk)

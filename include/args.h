@@ -1,0 +1,77 @@
+/* args.h: command line to configuration. Pure: no printing, no exit, no getopt state. */
+#ifndef ARGS_H
+#define ARGS_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+enum verbosity {
+	VERB_QUIET = 0,
+	VERB_NORMAL = 1,
+	VERB_VERBOSE = 2
+};
+
+/* Every field within SPEC.md's range once args_parse() has succeeded. */
+struct config {
+	const char	*listen;	/* NULL: the default (:: or 0.0.0.0) */
+	const char	*user;		/* NULL: no privilege drop */
+	uint32_t	 port;		/* 0..65535 */
+	uint32_t	 max_clients;	/* 1..65535 */
+	uint32_t	 max_per_ip;	/* 0..65535, 0 = no limit */
+	uint32_t	 idle_timeout;	/* 0..86400 seconds, 0 = none */
+	uint32_t	 max_lifetime;	/* 0..86400 seconds, 0 = none */
+	uint32_t	 grace;		/* 0..86400 seconds */
+	uint32_t	 backlog;	/* 1..65535 */
+	int		 verbosity;	/* enum verbosity */
+	bool		 udp;
+	bool		 no_sandbox;
+	bool		 inetd;
+	bool		 help;		/* -h seen: print usage, nothing else */
+	bool		 version;	/* -V seen: print version, nothing else */
+};
+
+#define ARGS_PORT_MAX		65535u
+#define ARGS_CLIENTS_MAX	65535u
+#define ARGS_SECONDS_MAX	86400u
+#define ARGS_BACKLOG_MAX	65535u
+
+enum args_err {
+	ARGS_OK = 0,
+	ARGS_UNKNOWN,		/* no such option */
+	ARGS_MISSING,		/* option needs an argument, none left */
+	ARGS_UNWANTED,		/* --flag=value for an option without argument */
+	ARGS_EMPTY,		/* empty number */
+	ARGS_TOOLONG,		/* number argument over NUM_MAXLEN characters */
+	ARGS_SYNTAX,		/* not a decimal number */
+	ARGS_RANGE,		/* decimal, but outside the option's range */
+	ARGS_OPERAND,		/* a non-option argument */
+	ARGS_CONFLICT		/* --udp with --inetd */
+};
+
+/*
+ * Where parsing stopped: argv[index] is the offending word; opt names the
+ * option (its long name without dashes, or NULL for an operand); for an
+ * unknown short option, bad is that character. min/max give the range.
+ */
+struct args_error {
+	int		 code;		/* enum args_err */
+	int		 index;
+	const char	*opt;
+	char		 bad;
+	uint32_t	 min;
+	uint32_t	 max;
+};
+
+/* Set every field of cfg to SPEC.md's default. */
+void	args_defaults(struct config *cfg);
+
+/*
+ * Parse argv[1..argc-1] into cfg. Returns ARGS_OK or the error, described in
+ * *err. On error *cfg holds no usable configuration (it is reset to the
+ * defaults). -h and -V stop parsing where they stand, as getopt_long users
+ * who exit on them do.
+ */
+int	args_parse(int argc, char *const argv[], struct config *cfg,
+	    struct args_error *err);
+
+#endif

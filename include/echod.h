@@ -1,0 +1,26 @@
+/* echod.h: shell-side constants shared by main, server and session: version, exit statuses, limits. */
+#ifndef ECHOD_H
+#define ECHOD_H
+
+#define ECHOD_VERSION "1.0.0"
+
+/* Exit statuses (sysexits.h values, spelled out so the pure core needs no libc header). */
+#define EXIT_OK		0
+#define EXIT_SESSION	1	/* --inetd session ended by error, reset or timeout */
+#define EXIT_USAGE	64	/* EX_USAGE */
+#define EXIT_NOUSER	67	/* EX_NOUSER */
+#define EXIT_OSERR	71	/* EX_OSERR */
+
+/* Per-connection echo buffer: fixed, whatever the client sends. */
+#define ECHOD_BUFSIZE	65536
+
+/* Most listening sockets served at once (socket activation may pass several). */
+#define ECHOD_MAX_LISTENERS	16
+
+/* Back-off after EMFILE/ENFILE/ENOBUFS/ENOMEM from accept(2), milliseconds. */
+#define ECHOD_ACCEPT_BACKOFF_MS	100
+
+/* Most connections taken from one listener per wake-up, so signals are seen. */
+#define ECHOD_ACCEPT_BATCH	64
+
+#endif

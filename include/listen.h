@@ -1,0 +1,37 @@
+/* listen.h: the listening sockets: numeric address, dual stack, socket activation, readiness text. */
+#ifndef LISTEN_H
+#define LISTEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "args.h"
+#include "failure.h"
+
+struct listener {
+	int	fd;
+	int	type;			/* SOCK_STREAM or SOCK_DGRAM */
+	char	text[ADDR_TEXT_MAX];	/* "ADDR:PORT" as bound */
+};
+
+/* Is text a numeric IPv4 or IPv6 address? Fills *ss and *len when it is. */
+bool	listen_parse(const char *text, unsigned int port,
+	    struct sockaddr_storage *ss, socklen_t *len);
+
+/* Format a socket address as "ADDR:PORT" / "[ADDR]:PORT" into out. */
+void	listen_format(const struct sockaddr *sa, char *out, size_t size);
+
+/*
+ * Open the listening sockets: those passed by socket activation
+ * (LISTEN_PID/LISTEN_FDS), or one TCP socket on cfg's address and port,
+ * plus the UDP one with --udp. Returns the count (> 0), or -1 with *f set.
+ */
+int	listen_open(const struct config *cfg, struct listener *out, size_t max,
+	    struct failure *f);
+
+/* Did the environment pass sockets to this process (systemd Accept=no)? */
+bool	listen_activated(void);
+
+#endif

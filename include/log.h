@@ -1,0 +1,22 @@
+/* log.h: the log lines: "echod[PID]: ..." on stderr, one write each. Never logs client bytes. */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdint.h>
+
+struct stats;
+
+/* Set the verbosity (enum verbosity); enabled false silences everything. */
+void	log_init(int verbosity, int enabled);
+
+/* A line at the given level (VERB_QUIET lines always appear). */
+void	log_msg(int level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* "WHAT: strerror(errnum)" at VERB_QUIET (errors always appear). */
+void	log_err(const char *what, int errnum);
+
+/* A startup failure before the listening line: "echod: WHAT: WHY". */
+void	log_fatal(const char *what, const char *why);
+
+#endif

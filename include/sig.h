@@ -1,0 +1,44 @@
+/* sig.h: signal handlers that only record: flags plus a self-pipe byte to wake poll(2). */
+#ifndef SIG_H
+#define SIG_H
+
+#include <stdbool.h>
+
+/*
+ * Why a self-pipe and not flags with ppoll or a signalfd: poll(2) on a pipe
+ * is plain POSIX, has no FD_SETSIZE limit (pselect), needs no signal mask
+ * juggling in the accept loop, and unlike signalfd it cannot lose a SIGCHLD
+ * to a mask a child inherits. Several SIGCHLDs may coalesce into one wake-up;
+ * the server therefore reaps in a loop until waitpid(2) finds nothing.
+ */
+
+enum sig_event {
+	SIG_EV_CHLD = 1,
+	SIG_EV_TERM = 2,
+	SIG_EV_USR1 = 4
+};
+
+/*
+ * Create the self-pipe and install handlers for SIGCHLD, SIGTERM, SIGINT and
+ * SIGUSR1 (SIGPIPE ignored). Returns the pipe's read end, or -1 with errno.
+ */
+int	sig_install(void);
+
+/* Handle only SIGCHLD, SIGTERM and SIGINT as the --inetd session needs: SIGPIPE and SIGUSR1 ignored. */
+int	sig_ignore_inetd(void);
+
+/* Drain the self-pipe and return the events recorded since the last call. */
+int	sig_take(int rfd);
+
+/* Block (true) or unblock (false) the handled signals, e.g. around fork(2). */
+int	sig_block(bool block);
+
+/* In a new child: close the pipe, restore the default handlers, unblock. */
+int	sig_child(int rfd);
+
+#ifdef __FRAMAC__
+/* For EVA: run the handler as the kernel would. */
+void	sig_handler_for_eva(int signo);
+#endif
+
+#endif

@@ -1,0 +1,333 @@
+/* args.c: hand-written getopt_long-compatible option parser. Pure: no globals, no printing, no exit. */
+#include "args.h"
+#include "num.h"
+
+#include <stddef.h>
+
+enum opt_id {
+	O_LISTEN, O_PORT, O_MAXCLIENTS, O_PERIP, O_IDLE, O_LIFETIME, O_GRACE,
+	O_BACKLOG, O_USER, O_UDP, O_NOSANDBOX, O_INETD, O_QUIET, O_VERBOSE,
+	O_HELP, O_VERSION, O_COUNT
+};
+
+struct optdef {
+	const char	*name;		/* long name */
+	char		 letter;	/* short name, 0 if none */
+	bool		 arg;		/* takes an argument */
+	uint32_t	 min;		/* range, for number arguments */
+	uint32_t	 max;
+};
+
+/* Indexed by enum opt_id. min > max marks a non-number argument. */
+static const struct optdef opts[O_COUNT] = {
+	{ "listen",		'l', true,  1, 0 },
+	{ "port",		'p', true,  0, ARGS_PORT_MAX },
+	{ "max-clients",	'c', true,  1, ARGS_CLIENTS_MAX },
+	{ "max-per-ip",		'C', true,  0, ARGS_CLIENTS_MAX },
+	{ "idle-timeout",	't', true,  0, ARGS_SECONDS_MAX },
+	{ "max-lifetime",	'T', true,  0, ARGS_SECONDS_MAX },
+	{ "grace",		'g', true,  0, ARGS_SECONDS_MAX },
+	{ "backlog",		'b', true,  1, ARGS_BACKLOG_MAX },
+	{ "user",		'u', true,  1, 0 },
+	{ "udp",		0,   false, 0, 0 },
+	{ "no-sandbox",		0,   false, 0, 0 },
+	{ "inetd",		0,   false, 0, 0 },
+	{ "quiet",		'q', false, 0, 0 },
+	{ "verbose",		'v', false, 0, 0 },
+	{ "help",		'h', false, 0, 0 },
+	{ "version",		'V', false, 0, 0 },
+};
+
+void
+args_defaults(struct config *cfg)
+{
+	cfg->listen = NULL;
+	cfg->user = NULL;
+	cfg->port = 7;
+	cfg->max_clients = 64;
+	cfg->max_per_ip = 0;
+	cfg->idle_timeout = 300;
+	cfg->max_lifetime = 0;
+	cfg->grace = 5;
+	cfg->backlog = 1024;
+	cfg->verbosity = VERB_NORMAL;
+	cfg->udp = false;
+	cfg->no_sandbox = false;
+	cfg->inetd = false;
+	cfg->help = false;
+	cfg->version = false;
+}
+
+/* Index of the option whose short name is c, or O_COUNT. */
+static int
+find_short(char c)
+{
+	int i;
+
+	for (i = 0; i < O_COUNT; i++)
+		if (opts[i].letter != 0 && opts[i].letter == c)
+			return i;
+	return O_COUNT;
+}
+
+/* Does word (ending at NUL or '=') spell exactly name? *end gets the stop. */
+static bool
+long_matches(const char *word, const char *name, const char **end)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (word[i] != name[i])
+			return false;
+	if (word[i] != '\0' && word[i] != '=')
+		return false;
+	*end = word + i;
+	return true;
+}
+
+/* Index of the long option spelled at word (no abbreviations), or O_COUNT. */
+static int
+find_long(const char *word, const char **end)
+{
+	int i;
+
+	for (i = 0; i < O_COUNT; i++)
+		if (long_matches(word, opts[i].name, end))
+			return i;
+	return O_COUNT;
+}
+
+static int
+fail(struct args_error *err, int code, int index, int id)
+{
+	err->code = code;
+	err->index = index;
+	err->opt = id < O_COUNT ? opts[id].name : NULL;
+	if (id < O_COUNT) {
+		err->min = opts[id].min;
+		err->max = opts[id].max;
+	}
+	return code;
+}
+
+static int
+num_to_err(int r)
+{
+	switch (r) {
+	case NUM_EMPTY:
+		return ARGS_EMPTY;
+	case NUM_TOOLONG:
+		return ARGS_TOOLONG;
+	case NUM_SYNTAX:
+		return ARGS_SYNTAX;
+	default:
+		return ARGS_RANGE;
+	}
+}
+
+/* Store the argument val of option id into cfg; ARGS_OK or an error code. */
+static int
+apply_arg(struct config *cfg, int id, const char *val)
+{
+	uint32_t v;
+	int r;
+
+	if (id == O_LISTEN) {
+		cfg->listen = val;
+		return ARGS_OK;
+	}
+	if (id == O_USER) {
+		cfg->user = val;
+		return ARGS_OK;
+	}
+	v = 0;
+	r = num_parse(val, opts[id].max, &v);
+	if (r != NUM_OK)
+		return num_to_err(r);
+	if (v < opts[id].min)
+		return ARGS_RANGE;
+	switch (id) {
+	case O_PORT:
+		cfg->port = v;
+		break;
+	case O_MAXCLIENTS:
+		cfg->max_clients = v;
+		break;
+	case O_PERIP:
+		cfg->max_per_ip = v;
+		break;
+	case O_IDLE:
+		cfg->idle_timeout = v;
+		break;
+	case O_LIFETIME:
+		cfg->max_lifetime = v;
+		break;
+	case O_GRACE:
+		cfg->grace = v;
+		break;
+	default:
+		cfg->backlog = v;
+		break;
+	}
+	return ARGS_OK;
+}
+
+/* Apply flag option id. Returns true when parsing must stop (-h, -V). */
+static bool
+apply_flag(struct config *cfg, int id)
+{
+	switch (id) {
+	case O_UDP:
+		cfg->udp = true;
+		break;
+	case O_NOSANDBOX:
+		cfg->no_sandbox = true;
+		break;
+	case O_INETD:
+		cfg->inetd = true;
+		break;
+	case O_QUIET:
+		cfg->verbosity = VERB_QUIET;
+		break;
+	case O_VERBOSE:
+		cfg->verbosity = VERB_VERBOSE;
+		break;
+	case O_HELP:
+		cfg->help = true;
+		return true;
+	default:
+		cfg->version = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Parse one "--name[=value]" word at argv[*i]. Returns ARGS_OK, an error,
+ * or -1 when parsing must stop successfully.
+ */
+static int
+parse_long(int argc, char *const argv[], int *i, struct config *cfg,
+    struct args_error *err)
+{
+	const char *end;
+	const char *val;
+	int id;
+	int r;
+
+	end = NULL;
+	id = find_long(argv[*i] + 2, &end);
+	if (id == O_COUNT || end == NULL)
+		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
+	if (!opts[id].arg) {
+		if (*end == '=')
+			return fail(err, ARGS_UNWANTED, *i, id);
+		return apply_flag(cfg, id) ? -1 : ARGS_OK;
+	}
+	if (*end == '=') {
+		val = end + 1;
+	} else {
+		if (*i + 1 >= argc)
+			return fail(err, ARGS_MISSING, *i, id);
+		*i += 1;
+		val = argv[*i];
+	}
+	r = apply_arg(cfg, id, val);
+	if (r != ARGS_OK)
+		return fail(err, r, *i, id);
+	return ARGS_OK;
+}
+
+/*
+ * Parse one "-abc" word (bundled flags, the last one may take an argument
+ * attached or in the next word). Same returns as parse_long().
+ */
+static int
+parse_short(int argc, char *const argv[], int *i, struct config *cfg,
+    struct args_error *err)
+{
+	const char *w;
+	const char *val;
+	int id;
+	int r;
+	int j;
+
+	w = argv[*i];
+	for (j = 1; w[j] != '\0'; j++) {
+		id = find_short(w[j]);
+		if (id == O_COUNT) {
+			err->bad = w[j];
+			return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
+		}
+		if (!opts[id].arg) {
+			if (apply_flag(cfg, id))
+				return -1;
+			continue;
+		}
+		if (w[j + 1] != '\0') {
+			val = w + j + 1;
+		} else {
+			if (*i + 1 >= argc)
+				return fail(err, ARGS_MISSING, *i, id);
+			*i += 1;
+			val = argv[*i];
+		}
+		r = apply_arg(cfg, id, val);
+		if (r != ARGS_OK)
+			return fail(err, r, *i, id);
+		return ARGS_OK;
+	}
+	return ARGS_OK;
+}
+
+/* Parse every word; the argument words of options are consumed with them. */
+static int
+parse_words(int argc, char *const argv[], struct config *cfg,
+    struct args_error *err)
+{
+	const char *w;
+	int i;
+	int r;
+
+	for (i = 1; i < argc; i++) {
+		w = argv[i];
+		if (w[0] == '-' && w[1] == '-' && w[2] == '\0') {
+			/* "--" ends the options; no operand is accepted after it. */
+			if (i + 1 < argc)
+				return fail(err, ARGS_OPERAND, i + 1, O_COUNT);
+			return ARGS_OK;
+		}
+		if (w[0] != '-' || w[1] == '\0')
+			return fail(err, ARGS_OPERAND, i, O_COUNT);
+		if (w[1] == '-')
+			r = parse_long(argc, argv, &i, cfg, err);
+		else
+			r = parse_short(argc, argv, &i, cfg, err);
+		if (r == -1)
+			return ARGS_OK;
+		if (r != ARGS_OK)
+			return r;
+	}
+	if (cfg->udp && cfg->inetd)
+		return fail(err, ARGS_CONFLICT, 0, O_UDP);
+	return ARGS_OK;
+}
+
+int
+args_parse(int argc, char *const argv[], struct config *cfg,
+    struct args_error *err)
+{
+	int r;
+
+	err->code = ARGS_OK;
+	err->index = 0;
+	err->opt = NULL;
+	err->bad = 0;
+	err->min = 0;
+	err->max = 0;
+	args_defaults(cfg);
+	r = parse_words(argc, argv, cfg, err);
+	if (r != ARGS_OK)
+		args_defaults(cfg);
+	return r;
+}

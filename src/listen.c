@@ -1,0 +1,264 @@
+/* listen.c: socket, bind, listen, socket activation. Never accepts; never touches client data. */
+#include "listen.h"
+#include "echod.h"
+#include "num.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LISTEN_FDS_START	3
+
+bool
+listen_parse(const char *text, unsigned int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *s4;
+	struct sockaddr_in6 *s6;
+
+	memset(ss, 0, sizeof(*ss));
+	s4 = (struct sockaddr_in *)(void *)ss;
+	s6 = (struct sockaddr_in6 *)(void *)ss;
+	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return true;
+	}
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return true;
+	}
+	return false;
+}
+
+void
+listen_format(const struct sockaddr *sa, char *out, size_t size)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+	char host[INET6_ADDRSTRLEN];
+	unsigned int port;
+
+	host[0] = '\0';
+	port = 0;
+	if (sa->sa_family == AF_INET) {
+		s4 = (const struct sockaddr_in *)(const void *)sa;
+		(void)inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		port = ntohs(s4->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		(void)inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		port = ntohs(s6->sin6_port);
+	} else {
+		(void)snprintf(host, sizeof(host), "?");
+	}
+	(void)addr_format(out, size, host, port);
+}
+
+/* Record the bound address of l->fd in l->text. */
+static void
+describe(struct listener *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(l->fd, (struct sockaddr *)&ss, &len) < 0)
+		ss.ss_family = AF_UNSPEC;
+	listen_format((struct sockaddr *)&ss, l->text, sizeof(l->text));
+}
+
+static int
+set_nonblock_cloexec(int fd)
+{
+	int fl;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+bool
+listen_activated(void)
+{
+	const char *pid;
+	uint32_t v;
+
+	pid = getenv("LISTEN_PID");
+	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK)
+		return false;
+	return (pid_t)v == getpid();
+}
+
+/* Take the sockets systemd passed (fds 3..3+LISTEN_FDS-1). */
+static int
+open_activated(struct listener *out, size_t max, struct failure *f)
+{
+	const char *nfds;
+	uint32_t n;
+	uint32_t i;
+	socklen_t len;
+	int type;
+
+	nfds = getenv("LISTEN_FDS");
+	if (nfds == NULL || num_parse(nfds, 1024, &n) != NUM_OK || n == 0)
+		return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
+		    "not a count of passed sockets");
+	if (n > max)
+		return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
+		    "too many passed sockets");
+	for (i = 0; i < n; i++) {
+		out[i].fd = LISTEN_FDS_START + (int)i;
+		len = sizeof(type);
+		if (getsockopt(out[i].fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
+			return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS",
+			    NULL);
+		if (type != SOCK_STREAM && type != SOCK_DGRAM)
+			return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
+			    "passed socket is neither stream nor datagram");
+		if (set_nonblock_cloexec(out[i].fd) < 0)
+			return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS",
+			    NULL);
+		out[i].type = type;
+		describe(&out[i]);
+	}
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	return (int)n;
+}
+
+/* socket, options, bind and (for streams) listen on one address. */
+static int
+open_one(const struct sockaddr_storage *ss, socklen_t len, int type,
+    uint32_t backlog, struct listener *l, struct failure *f)
+{
+	char where[ADDR_TEXT_MAX + 16];
+	char text[ADDR_TEXT_MAX];
+	int on;
+	int off;
+	int fd;
+
+	listen_format((const struct sockaddr *)ss, text, sizeof(text));
+	fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		(void)snprintf(where, sizeof(where), "socket %s", text);
+		return failure_set(f, EXIT_OSERR, errno, where, NULL);
+	}
+	on = 1;
+	off = 0;
+	if (type == SOCK_STREAM &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
+		goto bad;
+	/* Dual stack: "::" also takes IPv4 clients as mapped addresses. */
+	if (ss->ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0)
+		goto bad;
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0) {
+		(void)snprintf(where, sizeof(where), "bind %s", text);
+		failure_set(f, EXIT_OSERR, errno, where, NULL);
+		(void)close(fd);
+		return -1;
+	}
+	if (type == SOCK_STREAM && listen(fd, (int)backlog) < 0) {
+		(void)snprintf(where, sizeof(where), "listen %s", text);
+		failure_set(f, EXIT_OSERR, errno, where, NULL);
+		(void)close(fd);
+		return -1;
+	}
+	l->fd = fd;
+	l->type = type;
+	describe(l);
+	return 0;
+bad:
+	(void)snprintf(where, sizeof(where), "setsockopt %s", text);
+	failure_set(f, EXIT_OSERR, errno, where, NULL);
+	(void)close(fd);
+	return -1;
+}
+
+/* The bound port of a socket. */
+static unsigned int
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	len = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
+	return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+}
+
+static void
+set_port(struct sockaddr_storage *ss, unsigned int port)
+{
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
+}
+
+/* TCP, then UDP on the port TCP got; with port 0, choose again if UDP's is taken. */
+static int
+open_pair(struct sockaddr_storage *ss, socklen_t len, const struct config *cfg,
+    struct listener *out, struct failure *f)
+{
+	int tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		set_port(ss, cfg->port);
+		if (open_one(ss, len, SOCK_STREAM, cfg->backlog, &out[0], f) < 0)
+			return -1;
+		if (!cfg->udp)
+			return 1;
+		set_port(ss, bound_port(out[0].fd));
+		if (open_one(ss, len, SOCK_DGRAM, 0, &out[1], f) == 0)
+			return 2;
+		(void)close(out[0].fd);
+		if (cfg->port != 0 || f->errnum != EADDRINUSE)
+			return -1;
+	}
+	return -1;
+}
+
+int
+listen_open(const struct config *cfg, struct listener *out, size_t max,
+    struct failure *f)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int n;
+
+	if (listen_activated())
+		return open_activated(out, max, f);
+	if (max < 2)
+		return failure_set(f, EXIT_OSERR, 0, "listen", "no room");
+	if (cfg->listen != NULL) {
+		if (!listen_parse(cfg->listen, cfg->port, &ss, &len))
+			return failure_set(f, EXIT_USAGE, 0, cfg->listen,
+			    "not a numeric IPv4 or IPv6 address");
+		return open_pair(&ss, len, cfg, out, f);
+	}
+	/* Default: dual stack "::", or 0.0.0.0 where IPv6 is unavailable. */
+	(void)listen_parse("::", cfg->port, &ss, &len);
+	n = open_pair(&ss, len, cfg, out, f);
+	if (n > 0 || (f->errnum != EAFNOSUPPORT && f->errnum != EADDRNOTAVAIL &&
+	    f->errnum != EPROTONOSUPPORT))
+		return n;
+	(void)listen_parse("0.0.0.0", cfg->port, &ss, &len);
+	return open_pair(&ss, len, cfg, out, f);
+}

@@ -1,0 +1,487 @@
+/* server.c: the parent process. Accepts, forks, reaps, counts; never reads or writes client data. */
+#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
+#include "server.h"
+#include "addr.h"
+#include "echod.h"
+#include "io.h"
+#include "log.h"
+#include "notify.h"
+#include "sandbox.h"
+#include "session.h"
+#include "sig.h"
+#include "slots.h"
+#include "udp.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Wait before restarting a UDP child that died, so a crash cannot spin. */
+#define UDP_RESTART_MS	1000
+#define BACKOFF_MAX_MS	1000
+
+struct stats {
+	uint64_t	accepted;
+	uint64_t	refused_per_ip;
+	uint64_t	fork_failed;
+	uint64_t	accept_errors;
+};
+
+/* All of the parent's state, owned here and passed explicitly. */
+struct server {
+	const struct config	*cfg;
+	struct listener		*lis;
+	int			 nlis;
+	int			 sigfd;
+	struct slots		 slots;
+	struct stats		 st;
+	struct session_cfg	 scfg;
+	int64_t			 backoff_until;	/* -1: accepting */
+	int64_t			 backoff_ms;
+	bool			 stopping;
+	int64_t			 grace_end;
+	int			 udp_idx;	/* listener index of the UDP socket, -1 */
+	pid_t			 udp_pid;	/* 0: not running */
+	int64_t			 udp_restart;	/* -1: none due */
+	struct udp_counters	*udpc;
+};
+
+/* Peer text for logs. */
+static void
+peer_text(const struct sockaddr_storage *ss, char *out, size_t size)
+{
+	listen_format((const struct sockaddr *)ss, out, size);
+}
+
+static void
+peer_key(const struct sockaddr_storage *ss, uint8_t key[ADDR_KEY_LEN])
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+
+	if (ss->ss_family == AF_INET) {
+		s4 = (const struct sockaddr_in *)(const void *)ss;
+		addr_key(key, (const uint8_t *)&s4->sin_addr, 4);
+	} else {
+		s6 = (const struct sockaddr_in6 *)(const void *)ss;
+		addr_key(key, s6->sin6_addr.s6_addr, 16);
+	}
+}
+
+static const char *
+end_name(int end)
+{
+	switch (end) {
+	case SESSION_EOF:
+		return "eof";
+	case SESSION_IDLE:
+		return "idle-timeout";
+	case SESSION_LIFETIME:
+		return "max-lifetime";
+	default:
+		return "error";
+	}
+}
+
+/* The child: drop what belongs to the parent, confine, serve, exit. */
+static void
+child_run(struct server *s, int fd, const struct sockaddr_storage *ss)
+{
+	char buf[ECHOD_BUFSIZE];
+	char peer[ADDR_TEXT_MAX];
+	struct session_result res;
+	int i;
+
+	for (i = 0; i < s->nlis; i++)
+		(void)close(s->lis[i].fd);
+	if (sig_child(s->sigfd) < 0) {
+		log_err("child signals", errno);
+		exit(EXIT_SESSION);
+	}
+	if (!s->cfg->no_sandbox && sandbox_child() < 0) {
+		log_err("sandbox", errno);
+		exit(EXIT_SESSION);
+	}
+	echo_session(fd, &s->scfg, buf, sizeof(buf), &res);
+	(void)close(fd);
+	if (s->cfg->verbosity >= VERB_VERBOSE) {
+		peer_text(ss, peer, sizeof(peer));
+		log_msg(VERB_VERBOSE, "close %s received=%llu sent=%llu end=%s%s%s",
+		    peer, (unsigned long long)res.received,
+		    (unsigned long long)res.sent, end_name(res.end),
+		    res.end == SESSION_ERROR ? " error=" : "",
+		    res.end == SESSION_ERROR ? strerror(res.errnum) : "");
+	}
+	/* exit(), not _exit(): LeakSanitizer checks children only on exit(). */
+	exit(res.end == SESSION_EOF ? EXIT_OK : EXIT_SESSION);
+}
+
+/* Start the UDP echo child. */
+static void
+udp_start(struct server *s)
+{
+	pid_t pid;
+	int i;
+
+	if (sig_block(true) < 0) {
+		log_err("sigprocmask", errno);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < s->nlis; i++)
+			if (i != s->udp_idx)
+				(void)close(s->lis[i].fd);
+		if (sig_child(s->sigfd) < 0 ||
+		    (!s->cfg->no_sandbox && sandbox_child() < 0)) {
+			log_err("udp child", errno);
+			exit(EXIT_SESSION);
+		}
+		udp_serve(s->lis[s->udp_idx].fd, s->udpc);
+		exit(EXIT_SESSION);
+	}
+	if (pid < 0) {
+		log_err("fork udp", errno);
+		s->udp_restart = io_now() + UDP_RESTART_MS;
+	} else {
+		s->udp_pid = pid;
+		s->udp_restart = -1;
+	}
+	(void)sig_block(false);
+}
+
+/* Fork a child for accepted socket fd, or close it. */
+static void
+serve(struct server *s, int fd, const struct sockaddr_storage *ss)
+{
+	uint8_t key[ADDR_KEY_LEN];
+	char peer[ADDR_TEXT_MAX];
+	pid_t pid;
+	int e;
+
+	peer_key(ss, key);
+	if (!slots_ip_ok(&s->slots, key)) {
+		s->st.refused_per_ip++;
+		(void)close(fd);
+		if (s->cfg->verbosity >= VERB_NORMAL) {
+			peer_text(ss, peer, sizeof(peer));
+			log_msg(VERB_NORMAL, "refused %s: over --max-per-ip %u",
+			    peer, (unsigned int)s->cfg->max_per_ip);
+		}
+		return;
+	}
+	if (sig_block(true) < 0) {
+		log_err("sigprocmask", errno);
+		(void)close(fd);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		child_run(s, fd, ss);
+	e = errno;
+	(void)sig_block(false);
+	(void)close(fd);
+	if (pid < 0) {
+		s->st.fork_failed++;
+		log_err("fork", e);
+		return;
+	}
+	(void)slots_add(&s->slots, (int32_t)pid, key);
+	if (s->cfg->verbosity >= VERB_VERBOSE) {
+		peer_text(ss, peer, sizeof(peer));
+		log_msg(VERB_VERBOSE, "accept %s pid=%ld", peer, (long)pid);
+	}
+}
+
+/*
+ * An accept(2) failure. Returns true when accepting may go on at once.
+ * Resource exhaustion takes the listeners out of poll for a back-off.
+ */
+static bool
+accept_failed(struct server *s, int e)
+{
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return false;
+	if (e == EINTR)
+		return true;
+	s->st.accept_errors++;
+	if (e == ECONNABORTED || e == EPROTO || e == ENETDOWN ||
+	    e == ENOPROTOOPT || e == EHOSTDOWN || e == EHOSTUNREACH ||
+	    e == EOPNOTSUPP || e == ENETUNREACH || e == ETIMEDOUT) {
+		/* The client's problem, not ours. */
+		log_err("accept", e);
+		return true;
+	}
+	/* EMFILE, ENFILE, ENOBUFS, ENOMEM and the unexpected: back off. */
+	if (s->backoff_ms == 0)
+		s->backoff_ms = ECHOD_ACCEPT_BACKOFF_MS;
+	else if (s->backoff_ms < BACKOFF_MAX_MS)
+		s->backoff_ms *= 2;
+	if (s->backoff_ms > BACKOFF_MAX_MS)
+		s->backoff_ms = BACKOFF_MAX_MS;
+	s->backoff_until = io_now() + s->backoff_ms;
+	log_msg(VERB_QUIET, "accept: %s; pausing %lld ms", strerror(e),
+	    (long long)s->backoff_ms);
+	return false;
+}
+
+static void
+accept_some(struct server *s, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+	int i;
+
+	for (i = 0; i < ECHOD_ACCEPT_BATCH; i++) {
+		if (s->stopping || slots_full(&s->slots) || s->backoff_until >= 0)
+			return;
+		len = sizeof(ss);
+		fd = accept(lfd, (struct sockaddr *)&ss, &len);
+		if (fd < 0) {
+			if (!accept_failed(s, errno))
+				return;
+			continue;
+		}
+		s->backoff_ms = 0;
+		s->st.accepted++;
+		serve(s, fd, &ss);
+	}
+}
+
+/* Reap every child that has exited; SIGCHLDs coalesce, so loop until none. */
+static void
+reap(struct server *s)
+{
+	pid_t pid;
+	int status;
+	int saved;
+
+	saved = errno;
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if (pid == s->udp_pid) {
+			s->udp_pid = 0;
+			if (!s->stopping) {
+				log_msg(VERB_QUIET, "udp child %ld ended; restarting",
+				    (long)pid);
+				s->udp_restart = io_now() + UDP_RESTART_MS;
+			}
+			continue;
+		}
+		(void)slots_release(&s->slots, (int32_t)pid);
+	}
+	errno = saved;
+}
+
+static void
+log_stats(const struct server *s)
+{
+	char udp[96];
+
+	udp[0] = '\0';
+	if (s->udp_idx >= 0)
+		(void)snprintf(udp, sizeof(udp), " udp_echoed=%llu udp_dropped=%llu",
+		    (unsigned long long)s->udpc->echoed,
+		    (unsigned long long)s->udpc->dropped);
+	log_msg(VERB_QUIET, "stats accepted=%llu active=%u refused_per_ip=%llu "
+	    "fork_failed=%llu accept_errors=%llu%s",
+	    (unsigned long long)s->st.accepted, (unsigned int)s->slots.active,
+	    (unsigned long long)s->st.refused_per_ip,
+	    (unsigned long long)s->st.fork_failed,
+	    (unsigned long long)s->st.accept_errors, udp);
+}
+
+/* SIGTERM/SIGINT: stop accepting, close the listeners, start the grace period. */
+static void
+begin_shutdown(struct server *s)
+{
+	int i;
+
+	s->stopping = true;
+	s->grace_end = io_now() + (int64_t)s->cfg->grace * 1000;
+	for (i = 0; i < s->nlis; i++) {
+		(void)close(s->lis[i].fd);
+		s->lis[i].fd = -1;
+	}
+	if (s->udp_pid > 0)
+		(void)kill(s->udp_pid, SIGTERM);
+	(void)notify_send("STOPPING=1");
+	log_msg(VERB_NORMAL, "shutting down: %u active, grace %u s",
+	    (unsigned int)s->slots.active, (unsigned int)s->cfg->grace);
+}
+
+/* Grace is over: SIGKILL the rest and reap them all. */
+static void
+kill_rest(struct server *s)
+{
+	uint32_t i;
+	uint32_t n;
+
+	n = 0;
+	for (i = 0; i < s->slots.cap; i++) {
+		if (s->slots.slot[i].pid > 0) {
+			(void)kill((pid_t)s->slots.slot[i].pid, SIGKILL);
+			n++;
+		}
+	}
+	if (s->udp_pid > 0)
+		(void)kill(s->udp_pid, SIGKILL);
+	if (n > 0)
+		log_msg(VERB_NORMAL, "grace period over: killed %u children",
+		    (unsigned int)n);
+	while (s->slots.active > 0 || s->udp_pid > 0) {
+		if (io_wait(s->sigfd, POLLIN, io_now() + 100) > 0)
+			(void)sig_take(s->sigfd);
+		reap(s);
+	}
+}
+
+/* The poll timeout, in ms, until the next timed event (-1: none). */
+static int
+next_timeout(const struct server *s)
+{
+	int64_t now;
+	int64_t t;
+
+	t = -1;
+	if (s->backoff_until >= 0)
+		t = s->backoff_until;
+	if (s->udp_restart >= 0 && (t < 0 || s->udp_restart < t))
+		t = s->udp_restart;
+	if (s->stopping && (t < 0 || s->grace_end < t))
+		t = s->grace_end;
+	if (t < 0)
+		return -1;
+	now = io_now();
+	if (t <= now)
+		return 0;
+	return t - now > 60000 ? 60000 : (int)(t - now);
+}
+
+/* One turn of the loop: wait, then handle signals, timers and listeners. */
+static void
+turn(struct server *s, struct pollfd *pfd, int *map)
+{
+	int n;
+	int i;
+	int ev;
+	int64_t now;
+
+	n = 0;
+	pfd[n].fd = s->sigfd;
+	pfd[n].events = POLLIN;
+	pfd[n].revents = 0;
+	n++;
+	if (!s->stopping && !slots_full(&s->slots) && s->backoff_until < 0) {
+		for (i = 0; i < s->nlis; i++) {
+			if (s->lis[i].type != SOCK_STREAM)
+				continue;
+			pfd[n].fd = s->lis[i].fd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			map[n] = i;
+			n++;
+		}
+	}
+	if (poll(pfd, (nfds_t)n, next_timeout(s)) < 0 && errno != EINTR) {
+		log_err("poll", errno);
+		(void)io_wait(-1, 0, io_now() + 100);	/* no spin on a poll failure */
+	}
+	ev = sig_take(s->sigfd);
+	reap(s);
+	if (ev & SIG_EV_USR1)
+		log_stats(s);
+	if ((ev & SIG_EV_TERM) && !s->stopping)
+		begin_shutdown(s);
+	now = io_now();
+	if (s->backoff_until >= 0 && now >= s->backoff_until)
+		s->backoff_until = -1;
+	if (!s->stopping && s->udp_idx >= 0 && s->udp_pid == 0 &&
+	    s->udp_restart >= 0 && now >= s->udp_restart)
+		udp_start(s);
+	for (i = 1; i < n; i++)
+		if (pfd[i].revents != 0 && !s->stopping)
+			accept_some(s, s->lis[map[i]].fd);
+}
+
+static int
+setup(struct server *s, const struct config *cfg, struct listener *lis,
+    int nlis, int sigfd)
+{
+	struct slot *mem;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->lis = lis;
+	s->nlis = nlis;
+	s->sigfd = sigfd;
+	s->scfg.idle_timeout = cfg->idle_timeout;
+	s->scfg.max_lifetime = cfg->max_lifetime;
+	s->backoff_until = -1;
+	s->udp_idx = -1;
+	s->udp_restart = -1;
+	mem = calloc(cfg->max_clients, sizeof(*mem));
+	if (mem == NULL)
+		return -1;
+	slots_init(&s->slots, mem, cfg->max_clients, cfg->max_per_ip);
+	for (i = 0; i < nlis; i++)
+		if (lis[i].type == SOCK_DGRAM && s->udp_idx < 0)
+			s->udp_idx = i;
+	if (s->udp_idx >= 0) {
+		s->udpc = mmap(NULL, sizeof(*s->udpc), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (s->udpc == MAP_FAILED)
+			return -1;
+		s->udp_restart = 0;	/* start it on the first turn */
+	}
+	return 0;
+}
+
+int
+server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
+{
+	struct pollfd pfd[ECHOD_MAX_LISTENERS + 1];
+	int map[ECHOD_MAX_LISTENERS + 1];
+	struct server s;
+	int i;
+
+	if (setup(&s, cfg, lis, nlis, sigfd) < 0) {
+		log_err("setup", errno);
+		return EXIT_OSERR;
+	}
+	for (i = 0; i < nlis; i++)
+		log_msg(VERB_QUIET, "listening on %s%s",
+		    lis[i].type == SOCK_DGRAM ? "udp " : "", lis[i].text);
+	if (notify_send("READY=1") < 0)
+		log_err("NOTIFY_SOCKET", errno);
+	for (;;) {
+		turn(&s, pfd, map);
+		if (!s.stopping)
+			continue;
+		if (s.slots.active == 0 && s.udp_pid == 0)
+			break;
+		if (io_now() >= s.grace_end) {
+			kill_rest(&s);
+			break;
+		}
+	}
+	log_msg(VERB_NORMAL, "exiting");
+	free(s.slots.slot);
+	return EXIT_OK;
+}

@@ -1,0 +1,147 @@
+/* sig.c: signal handlers that only set a flag and write one byte. No logging, no waitpid, no malloc. */
+#include "sig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <unistd.h>
+
+/* The only file-scope state the handlers touch. */
+static volatile sig_atomic_t got_chld;
+static volatile sig_atomic_t got_term;
+static volatile sig_atomic_t got_usr1;
+static int pipe_wfd = -1;
+
+static void
+on_signal(int signo)
+{
+	ssize_t n = 0;
+	int saved;
+
+	saved = errno;
+	if (signo == SIGCHLD)
+		got_chld = 1;
+	else if (signo == SIGUSR1)
+		got_usr1 = 1;
+	else
+		got_term = 1;
+	/* Full pipe: a wake-up is already pending, so EAGAIN is fine. */
+	if (pipe_wfd >= 0)
+		n = write(pipe_wfd, "", 1);
+	(void)n;
+	errno = saved;
+}
+
+#ifdef __FRAMAC__
+void
+sig_handler_for_eva(int signo)
+{
+	on_signal(signo);
+}
+#endif
+
+static int
+set_flags(int fd)
+{
+	int fl;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static int
+handle(int signo, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	sa.sa_handler = fn;
+	sa.sa_flags = signo == SIGCHLD ? SA_NOCLDSTOP : 0;
+	/* No SA_RESTART: poll(2) must return so the loop sees the flag. */
+	if (sigfillset(&sa.sa_mask) < 0)
+		return -1;
+	return sigaction(signo, &sa, NULL);
+}
+
+int
+sig_install(void)
+{
+	int p[2];
+
+	if (pipe(p) < 0)
+		return -1;
+	if (set_flags(p[0]) < 0 || set_flags(p[1]) < 0) {
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return -1;
+	}
+	pipe_wfd = p[1];
+	if (handle(SIGPIPE, SIG_IGN) < 0 || handle(SIGCHLD, on_signal) < 0 ||
+	    handle(SIGTERM, on_signal) < 0 || handle(SIGINT, on_signal) < 0 ||
+	    handle(SIGUSR1, on_signal) < 0)
+		return -1;
+	return p[0];
+}
+
+int
+sig_ignore_inetd(void)
+{
+	if (handle(SIGPIPE, SIG_IGN) < 0 || handle(SIGUSR1, SIG_IGN) < 0)
+		return -1;
+	return 0;
+}
+
+int
+sig_take(int rfd)
+{
+	char buf[64];
+	int ev;
+
+	while (read(rfd, buf, sizeof(buf)) > 0)
+		continue;
+	ev = 0;
+	if (got_chld) {
+		got_chld = 0;
+		ev |= SIG_EV_CHLD;
+	}
+	if (got_term) {
+		got_term = 0;
+		ev |= SIG_EV_TERM;
+	}
+	if (got_usr1) {
+		got_usr1 = 0;
+		ev |= SIG_EV_USR1;
+	}
+	return ev;
+}
+
+int
+sig_block(bool block)
+{
+	sigset_t set;
+
+	if (sigemptyset(&set) < 0 || sigaddset(&set, SIGCHLD) < 0 ||
+	    sigaddset(&set, SIGTERM) < 0 || sigaddset(&set, SIGINT) < 0 ||
+	    sigaddset(&set, SIGUSR1) < 0)
+		return -1;
+	return sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+int
+sig_child(int rfd)
+{
+	/*
+	 * A child serves its session undisturbed through the grace period:
+	 * a terminal's SIGINT to the process group and stray SIGUSR1s are
+	 * ignored; SIGTERM keeps its default so an admin can still end one.
+	 */
+	(void)close(rfd);
+	(void)close(pipe_wfd);
+	pipe_wfd = -1;
+	if (handle(SIGCHLD, SIG_DFL) < 0 || handle(SIGTERM, SIG_DFL) < 0 ||
+	    handle(SIGINT, SIG_IGN) < 0 || handle(SIGUSR1, SIG_IGN) < 0)
+		return -1;
+	return sig_block(false);
+}

@@ -1,0 +1,148 @@
+/* udp.c: UDP echo with a loop guard and rate limits. Never logs datagram contents. */
+#include "udp.h"
+#include "addr.h"
+#include "io.h"
+#include "log.h"
+#include "rate.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+
+struct source {
+	uint8_t		key[ADDR_KEY_LEN];
+	struct bucket	b;
+	bool		used;
+};
+
+/* Key of a peer address; false for a family UDP echo does not serve. */
+static bool
+peer_key(const struct sockaddr_storage *ss, uint8_t key[ADDR_KEY_LEN],
+    uint32_t *port)
+{
+	const struct sockaddr_in *s4;
+	const struct sockaddr_in6 *s6;
+
+	if (ss->ss_family == AF_INET) {
+		s4 = (const struct sockaddr_in *)(const void *)ss;
+		addr_key(key, (const uint8_t *)&s4->sin_addr, 4);
+		*port = ntohs(s4->sin_port);
+		return true;
+	}
+	if (ss->ss_family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)(const void *)ss;
+		addr_key(key, s6->sin6_addr.s6_addr, 16);
+		*port = ntohs(s6->sin6_port);
+		return true;
+	}
+	return false;
+}
+
+static uint32_t
+hash_key(const uint8_t key[ADDR_KEY_LEN])
+{
+	uint32_t h;
+	int i;
+
+	h = 2166136261u;	/* FNV-1a */
+	for (i = 0; i < ADDR_KEY_LEN; i++) {
+		h ^= key[i];
+		h *= 16777619u;
+	}
+	return h % UDP_SOURCES;
+}
+
+/* The bucket of key; a colliding newcomer takes the slot over with a full bucket. */
+static struct bucket *
+source_bucket(struct source *tab, const uint8_t key[ADDR_KEY_LEN], int64_t now)
+{
+	struct source *s;
+
+	s = &tab[hash_key(key)];
+	if (!s->used || memcmp(s->key, key, ADDR_KEY_LEN) != 0) {
+		memcpy(s->key, key, ADDR_KEY_LEN);
+		s->used = true;
+		rate_fill(&s->b, now, UDP_RATE_SOURCE);
+	}
+	return &s->b;
+}
+
+/* Handle one datagram of n bytes (flags from recvfrom) from ss. */
+static void
+echo_one(int fd, const char *buf, ssize_t n, int flags,
+    const struct sockaddr_storage *ss, socklen_t len, struct source *tab,
+    struct bucket *global, struct udp_counters *c)
+{
+	uint8_t key[ADDR_KEY_LEN];
+	uint32_t port;
+	int64_t now;
+	ssize_t w;
+
+	port = 0;
+	if ((flags & MSG_TRUNC) != 0 || !peer_key(ss, key, &port) ||
+	    !rate_source_ok(key, port)) {
+		c->dropped++;
+		return;
+	}
+	now = io_now();
+	if (!rate_take(global, now, UDP_RATE_GLOBAL, UDP_RATE_GLOBAL) ||
+	    !rate_take(source_bucket(tab, key, now), now, UDP_RATE_SOURCE,
+	    UDP_RATE_SOURCE)) {
+		c->dropped++;
+		return;
+	}
+	do
+		w = sendto(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,
+		    (const struct sockaddr *)ss, len);
+	while (w < 0 && errno == EINTR);
+	if (w == n)
+		c->echoed++;
+	else
+		c->dropped++;	/* send buffer full: dropped, never queued */
+}
+
+void
+udp_serve(int fd, struct udp_counters *c)
+{
+	static struct source tab[UDP_SOURCES];
+	static char buf[UDP_MAX_DATAGRAM + 1];
+	struct sockaddr_storage ss;
+	struct bucket global;
+	struct msghdr mh;
+	struct iovec iov;
+	socklen_t len;
+	ssize_t n;
+
+	rate_fill(&global, io_now(), UDP_RATE_GLOBAL);
+	for (;;) {
+		memset(&mh, 0, sizeof(mh));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		mh.msg_name = &ss;
+		mh.msg_namelen = sizeof(ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (io_wait(fd, POLLIN, -1) < 0)
+				break;
+			continue;
+		}
+		if (n < 0) {
+			/* ICMP errors surface here (ECONNREFUSED...): not fatal. */
+			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
+			    errno == ENETUNREACH || errno == ENOBUFS ||
+			    errno == ENOMEM)
+				continue;
+			break;
+		}
+		len = mh.msg_namelen;
+		echo_one(fd, buf, n, mh.msg_flags, &ss, len, tab, &global, c);
+	}
+	log_err("udp", errno);
+}
