@@ -23,7 +23,7 @@ SHELL_SRC := io log failure session sig listen priv notify sandbox udp server in
 CORE_OBJ  = $(CORE:%=$(1)/core/%.o)
 SHELL_OBJ = $(SHELL_SRC:%=$(1)/%.o)
 
-.PHONY: all run check clean install uninstall asan release unit integration core-purity deps
+.PHONY: all run check clean asan release unit integration core-purity deps
 all: $(BUILD)/echod
 
 # --- release build -----------------------------------------------------------
@@ -79,14 +79,6 @@ check:
 
 clean:
 	rm -rf $(BUILD)
-
-# --- install -----------------------------------------------------------------
-install: $(BUILD)/echod
-	install -d $(DESTDIR)$(PREFIX)/sbin
-	install -m 755 $(BUILD)/echod $(DESTDIR)$(PREFIX)/sbin/echod
-
-uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/echod
 
 # Later capabilities add their targets in their own fragments.
 -include $(wildcard mk/*.mk)
