@@ -94,10 +94,16 @@ listen_activated(void)
 	const char *pid;
 	uint32_t v;
 
+	const char *nfds;
+	uint32_t n;
+
 	pid = getenv("LISTEN_PID");
-	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK)
+	nfds = getenv("LISTEN_FDS");
+	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK ||
+	    (pid_t)v != getpid())
 		return false;
-	return (pid_t)v == getpid();
+	/* LISTEN_FDS must name at least one socket; otherwise bind as usual. */
+	return nfds != NULL && num_parse(nfds, 1024, &n) == NUM_OK && n > 0;
 }
 
 /* Take the sockets systemd passed (fds 3..3+LISTEN_FDS-1). */

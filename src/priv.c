@@ -23,9 +23,9 @@ priv_lookup(const char *name, struct priv *p, struct failure *f)
 		return failure_set(f, EXIT_NOUSER, 0, name, "no such user");
 	errno = 0;
 	pw = getpwnam(name);
+	/* getpwnam may set errno for a mere absence: the answer is the same. */
 	if (pw == NULL)
-		return failure_set(f, EXIT_NOUSER, 0, name, errno != 0 ?
-		    strerror(errno) : "no such user");
+		return failure_set(f, EXIT_NOUSER, 0, name, "no such user");
 	p->set = true;
 	p->uid = pw->pw_uid;
 	p->gid = pw->pw_gid;
