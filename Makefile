@@ -2,17 +2,31 @@
 # added to the user's CFLAGS/LDFLAGS, never replaced by them.
 
 CC	?= cc
+# Embedded targets: CROSS_COMPILE=aarch64-linux-gnu- builds with that prefix's
+# gcc into build/aarch64-linux-gnu/; STATIC=1 links fully static into
+# build/static/ (with musl-gcc unless CC is given). See docs/embedded.md.
+CROSS_COMPILE ?=
+STATIC	?=
+ifneq ($(filter default environment,$(origin CC)),)
+ifneq ($(CROSS_COMPILE),)
+CC	:= $(CROSS_COMPILE)gcc
+else ifeq ($(STATIC),1)
+CC	:= musl-gcc
+endif
+endif
 PREFIX	?= /usr/local
 DESTDIR	?=
 CFLAGS	?= -O2 -g
 LDFLAGS	?=
 
-BUILD	:= build
+BUILD	:= build$(if $(CROSS_COMPILE),/$(patsubst %-,%,$(notdir $(CROSS_COMPILE))))$(if $(filter 1,$(STATIC)),/static)
 STD	:= -std=c17 -D_POSIX_C_SOURCE=200809L
 WARN	:= -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wformat=2 -Werror
+# Control-flow protection: CET on x86, BTI/PAC on aarch64, none on armhf.
+HARDEN_CF := $(if $(CROSS_COMPILE),$(if $(filter aarch64%,$(notdir $(CROSS_COMPILE))),-mbranch-protection=standard),-fcf-protection)
 HARDEN	:= -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
-	   -fstack-clash-protection -fcf-protection
-HARDEN_LD := -pie -Wl,-z,relro,-z,now,-z,noexecstack
+	   -fstack-clash-protection $(HARDEN_CF)
+HARDEN_LD := $(if $(filter 1,$(STATIC)),-static,-pie) -Wl,-z,relro,-z,now,-z,noexecstack
 ECHOD_CFLAGS := $(STD) $(WARN) -Iinclude
 
 # The pure core: no syscalls, proven by WP, built freestanding.

@@ -90,10 +90,10 @@ const char *ebuf_out(const struct ebuf *b);
     assigns b->head, b->tail;
     ensures ebuf_inv(b);
     behavior drained:
-      assumes \old(b->head) + n == \old(b->tail);
+      assumes b->head + n == b->tail;
       ensures b->head == 0 && b->tail == 0;
     behavior partial:
-      assumes \old(b->head) + n != \old(b->tail);
+      assumes b->head + n != b->tail;
       ensures b->head == \old(b->head) + n && b->tail == \old(b->tail);
     complete behaviors; disjoint behaviors;
 */

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io.h"
+
 struct session_cfg {
 	uint32_t	idle_timeout;	/* seconds without a byte moving; 0 = none */
 	uint32_t	max_lifetime;	/* seconds in total; 0 = none */
@@ -29,6 +31,18 @@ struct session_result {
  * client's EOF has been read and every byte written back, or an error or a
  * timeout ends it. mem[0..cap-1] is the only buffer used. Does not close fd.
  */
+/*@ requires 0 <= fd < IO_FD_MAX;
+    requires \valid_read(cfg) && \valid(res) && 0 < cap && \valid(mem + (0 .. cap - 1));
+    requires \separated(res, cfg, mem + (0 .. cap - 1));
+    requires io_rx_pos == 0 && io_tx_pos == 0;
+    assigns *res, mem[0 .. cap - 1], io_rx_pos, io_tx_pos, errno,
+      __fc_sockfds[fd], __fc_time;
+    ensures received: io_rx_pos == res->received;
+    ensures sent: io_tx_pos == res->sent && res->sent <= res->received;
+    ensures echo_prefix: \forall integer k; 0 <= k < res->sent ==>
+      io_tx_byte(k) == io_rx_byte(k);
+    ensures echo_complete: res->end == SESSION_EOF ==> res->sent == res->received;
+*/
 void	echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
 	    struct session_result *res);
 

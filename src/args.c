@@ -295,7 +295,7 @@ parse_words(int argc, char *const argv[], struct config *cfg,
 			/* "--" ends the options; no operand is accepted after it. */
 			if (i + 1 < argc)
 				return fail(err, ARGS_OPERAND, i + 1, O_COUNT);
-			return ARGS_OK;
+			break;	/* still subject to the --udp/--inetd check */
 		}
 		if (w[0] != '-' || w[1] == '\0')
 			return fail(err, ARGS_OPERAND, i, O_COUNT);

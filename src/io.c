@@ -8,14 +8,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The ghost stream positions (io.h); never exist in a compiled program. */
+//@ ghost uint64_t io_rx_pos;
+//@ ghost uint64_t io_tx_pos;
+
 ssize_t
 io_recv(int fd, char *buf, size_t len)
 {
 	ssize_t n;
+	int saved;
 
+	saved = errno;
+	/*@ loop assigns n, buf[0 .. len - 1], errno, __fc_sockfds[fd]; */
 	do
 		n = recv(fd, buf, len, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		errno = saved;	/* an EINTR retried is not the caller's business */
+	//@ ghost if (n > 0) io_trust_received(buf, (size_t)n);
 	return n;
 }
 
@@ -23,10 +33,16 @@ ssize_t
 io_send(int fd, const char *buf, size_t len)
 {
 	ssize_t n;
+	int saved;
 
+	saved = errno;
+	/*@ loop assigns n, errno, __fc_sockfds[fd]; */
 	do
 		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		errno = saved;
+	//@ ghost if (n > 0) io_trust_sent(buf, (size_t)n);
 	return n;
 }
 
@@ -34,13 +50,21 @@ int64_t
 io_now(void)
 {
 	struct timespec ts;
+	int64_t sec;
+	int64_t ms;
 
 	/* CLOCK_MONOTONIC cannot fail with a valid pointer. */
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* Clamped to what the deadline arithmetic is proven for (io.h). */
+	sec = ts.tv_sec < 0 ? 0 : ts.tv_sec > IO_NOW_SEC_MAX ? IO_NOW_SEC_MAX : (int64_t)ts.tv_sec;
+	ms = ts.tv_nsec < 0 || ts.tv_nsec > 999999999 ? 0 : (int64_t)(ts.tv_nsec / 1000000);
+	return sec * 1000 + ms;
 }
 
 /* Milliseconds from now to deadline for poll(2): -1 forever, 0 if past. */
+/*@ assigns __fc_time;
+    ensures -1 <= \result;
+*/
 static int
 remaining(int64_t deadline)
 {
@@ -61,15 +85,21 @@ io_wait(int fd, short events, int64_t deadline)
 {
 	struct pollfd p;
 	int n;
+	int saved;
 
+	saved = errno;
 	p.fd = fd;
 	p.events = events;
 	p.revents = 0;
+	/*@ loop assigns n, p, errno, __fc_time; */
 	do
 		n = poll(&p, 1, remaining(deadline));
 	while (n < 0 && errno == EINTR);
-	if (n <= 0)
+	if (n < 0)
 		return n;
+	errno = saved;
+	if (n == 0)
+		return 0;
 	return p.revents;
 }
 
@@ -78,15 +108,24 @@ io_write_all(int fd, const char *buf, size_t len)
 {
 	size_t done;
 	ssize_t n;
+	int saved;
 
+	saved = errno;
 	done = 0;
+	/*@ loop invariant 0 <= done <= len;
+	    loop assigns done, n, errno, __fc_fds[fd];
+	*/
 	while (done < len) {
 		n = write(fd, buf + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = EIO;	/* impossible for len > 0; never spin on it */
 		if (n <= 0)
 			break;
 		done += (size_t)n;
 	}
+	if (done == len)
+		errno = saved;
 	return done;
 }

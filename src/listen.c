@@ -36,6 +36,7 @@ listen_parse(const char *text, unsigned int port, struct sockaddr_storage *ss,
 		*len = sizeof(*s6);
 		return true;
 	}
+	*len = 0;	/* defined on every path; no bind() accepts it */
 	return false;
 }
 

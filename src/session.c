@@ -7,7 +7,27 @@
 #include <poll.h>
 #include <stdbool.h>
 
+/*
+ * The echo invariant over the ghost stream model of io.h: everything sent is
+ * the received stream's prefix, and the buffer holds exactly the received
+ * bytes not yet sent, in order.
+ */
+/*@ predicate echo_inv{L}(struct ebuf *b, struct session_result *res) =
+      ebuf_inv(b) && \separated(res, b, b->mem + (0 .. b->cap - 1)) &&
+      io_rx_pos == res->received && io_tx_pos == res->sent &&
+      res->sent + (b->tail - b->head) == res->received &&
+      (\forall integer i; b->head <= i < b->tail ==>
+         b->mem[i] == io_rx_byte(res->sent + (i - b->head))) &&
+      (\forall integer k; 0 <= k < res->sent ==> io_tx_byte(k) == io_rx_byte(k));
+*/
+
 /* Earliest of the idle and lifetime deadlines (ms, -1 none); *which tells. */
+/*@ requires \valid_read(cfg) && \valid(which);
+    requires 0 <= start <= IO_NOW_MAX && 0 <= last <= IO_NOW_MAX;
+    assigns *which;
+    ensures \result >= -1;
+    ensures *which == SESSION_IDLE || *which == SESSION_LIFETIME;
+*/
 static int64_t
 next_deadline(const struct session_cfg *cfg, int64_t start, int64_t last,
     int *which)
@@ -26,6 +46,13 @@ next_deadline(const struct session_cfg *cfg, int64_t start, int64_t last,
 }
 
 /* Try to send what is pending. Returns false on a fatal error. */
+/*@ requires echo_inv(b, res) && \valid(moved) && \valid(res);
+    requires \separated(moved, res, b, b->mem + (0 .. b->cap - 1));
+    requires 0 <= fd < IO_FD_MAX;
+    assigns b->head, b->tail, res->sent, res->errnum, *moved, io_tx_pos, errno,
+      __fc_sockfds[fd];
+    ensures echo_inv(b, res);
+*/
 static bool
 pump_out(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 {
@@ -35,7 +62,11 @@ pump_out(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 		return true;
 	n = io_send(fd, ebuf_out(b), ebuf_pending(b));
 	if (n > 0) {
+		/*@ assert sent_is_next: \forall integer k; 0 <= k < n ==>
+		      io_tx_byte(res->sent + k) == io_rx_byte(res->sent + k); */
+		//@ ghost L: ;
 		ebuf_consume(b, (size_t)n);
+		//@ assert \forall integer i; b->head <= i < b->tail ==> b->mem[i] == \at(b->mem[i], L);
 		res->sent += (uint64_t)n;
 		*moved = true;
 		return true;
@@ -47,6 +78,13 @@ pump_out(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 }
 
 /* Try to read into free room. Returns false on a fatal error. */
+/*@ requires echo_inv(b, res) && \valid(moved) && \valid(res);
+    requires \separated(moved, res, b, b->mem + (0 .. b->cap - 1));
+    requires 0 <= fd < IO_FD_MAX;
+    assigns b->tail, b->eof, res->received, res->errnum, *moved,
+      b->mem[0 .. b->cap - 1], io_rx_pos, errno, __fc_sockfds[fd];
+    ensures echo_inv(b, res);
+*/
 static bool
 pump_in(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 {
@@ -54,8 +92,17 @@ pump_in(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 
 	if (ebuf_room(b) == 0)
 		return true;
+	if (ebuf_room(b) > UINT64_MAX - res->received) {
+		/* Unreachable (2^64 bytes); keeps the byte counts exact. */
+		res->errnum = EOVERFLOW;
+		return false;
+	}
 	n = io_recv(fd, ebuf_in(b), ebuf_room(b));
 	if (n > 0) {
+		/*@ assert kept: \forall integer i; b->head <= i < b->tail ==>
+		      b->mem[i] == io_rx_byte(res->sent + (i - b->head)); */
+		/*@ assert got: \forall integer i; b->tail <= i < b->tail + n ==>
+		      b->mem[i] == io_rx_byte(res->sent + (i - b->head)); */
 		ebuf_ingest(b, (size_t)n);
 		res->received += (uint64_t)n;
 		*moved = true;
@@ -94,6 +141,13 @@ echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
 	last = start;
 	moved = false;
 	/* Optimistic I/O: try both directions, and poll only when neither moved. */
+	/*@ loop invariant echo_inv(&b, res) && b.mem == mem && b.cap == cap;
+	    loop invariant res->end == SESSION_EOF && !moved;
+	    loop invariant 0 <= last <= IO_NOW_MAX;
+	    loop assigns b, mem[0 .. cap - 1], *res, moved, last, events,
+	      deadline, which, r, io_rx_pos, io_tx_pos, errno, __fc_sockfds[fd],
+	      __fc_time;
+	*/
 	while (!ebuf_done(&b)) {
 		if (!pump_out(fd, &b, res, &moved) || !pump_in(fd, &b, res, &moved)) {
 			res->end = SESSION_ERROR;

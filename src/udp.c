@@ -104,23 +104,24 @@ echo_one(int fd, const char *buf, ssize_t n, int flags,
 		c->dropped++;	/* send buffer full: dropped, never queued */
 }
 
-void
-udp_serve(int fd, struct udp_counters *c)
+/*
+ * Receive and handle up to UDP_BATCH datagrams from fd. Returns how many
+ * arrived (0: none waiting), or -1 on a fatal error.
+ */
+static int
+udp_drain(int fd, char *buf, size_t size, struct source *tab,
+    struct bucket *global, struct udp_counters *c)
 {
-	static struct source tab[UDP_SOURCES];
-	static char buf[UDP_MAX_DATAGRAM + 1];
 	struct sockaddr_storage ss;
-	struct bucket global;
 	struct msghdr mh;
 	struct iovec iov;
-	socklen_t len;
 	ssize_t n;
+	int got;
 
-	rate_fill(&global, io_now(), UDP_RATE_GLOBAL);
-	for (;;) {
+	for (got = 0; got < UDP_BATCH; ) {
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
+		iov.iov_len = size;
 		mh.msg_name = &ss;
 		mh.msg_namelen = sizeof(ss);
 		mh.msg_iov = &iov;
@@ -128,21 +129,57 @@ udp_serve(int fd, struct udp_counters *c)
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			if (io_wait(fd, POLLIN, -1) < 0)
-				break;
-			continue;
-		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return got;
 		if (n < 0) {
 			/* ICMP errors surface here (ECONNREFUSED...): not fatal. */
 			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
 			    errno == ENETUNREACH || errno == ENOBUFS ||
 			    errno == ENOMEM)
 				continue;
-			break;
+			return -1;
 		}
-		len = mh.msg_namelen;
-		echo_one(fd, buf, n, mh.msg_flags, &ss, len, tab, &global, c);
+		got++;
+		echo_one(fd, buf, n, mh.msg_flags, &ss, mh.msg_namelen, tab,
+		    global, c);
 	}
+	return got;
+}
+
+void
+udp_serve(const int *fds, int nfds, struct udp_counters *c)
+{
+	static struct source tab[UDP_SOURCES];
+	static char buf[UDP_MAX_DATAGRAM + 1];
+	struct pollfd pfd[UDP_MAX_SOCKETS];
+	struct bucket global;
+	bool idle;
+	int r;
+	int i;
+
+	if (nfds > UDP_MAX_SOCKETS)
+		nfds = UDP_MAX_SOCKETS;
+	rate_fill(&global, io_now(), UDP_RATE_GLOBAL);
+	for (;;) {
+		/* Take turns, a batch per socket, so one cannot starve another. */
+		idle = true;
+		for (i = 0; i < nfds; i++) {
+			r = udp_drain(fds[i], buf, sizeof(buf), tab, &global, c);
+			if (r < 0)
+				goto out;
+			if (r > 0)
+				idle = false;
+		}
+		if (!idle)
+			continue;
+		for (i = 0; i < nfds; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)nfds, -1) < 0 && errno != EINTR)
+			goto out;
+	}
+out:
 	log_err("udp", errno);
 }

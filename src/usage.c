@@ -32,6 +32,7 @@ usage_print(FILE *fp)
 }
 
 void
+/* cppcheck-suppress constParameter ; C has no implicit char ** to const char *const * conversion: main's argv would need a cast */
 usage_error(const struct args_error *err, char *const argv[], char *out,
     size_t size)
 {

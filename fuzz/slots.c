@@ -1,0 +1,106 @@
+/* fuzz/slots.c: the child-slot table driven by add/release sequences, checked against a plain list of live children. */
+/*
+ * Input: byte 0 the table size (1..16), byte 1 the per-IP limit (0..3),
+ * then one byte per operation: bits 0-1 the operation (0-1 add, 2 release,
+ * 3 release of a pid never added or already gone), bits 2-7 choose a key
+ * among four (two of them an IPv4 address and its IPv4-mapped form, which
+ * must count as one) or a live child. Pids are unique, as fork makes them.
+ * Oracle after every step: full, count and ip_ok per key, add's and
+ * release's verdicts all agree with the list.
+ */
+#include "slots.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAXCAP	16
+
+static void
+fail(const char *why)
+{
+	fprintf(stderr, "slots oracle: %s\n", why);
+	abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 1 };
+	static const uint8_t mapped[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff, 192, 0, 2, 1 };
+	static const uint8_t v6a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 1 };
+	static const uint8_t v4b[4] = { 10, 0, 0, 7 };
+	uint8_t keys[4][ADDR_KEY_LEN];
+	struct slot mem[MAXCAP];
+	struct slots l;
+	int32_t pid[MAXCAP];	/* the model: live children and their key */
+	int kid[MAXCAP];
+	uint32_t cap;
+	uint32_t per_ip;
+	uint32_t live;
+	uint32_t n;
+	uint32_t i;
+	int32_t next;
+	size_t at;
+	int k;
+	int op;
+
+	if (size < 2)
+		return 0;
+	if (size > 2 + 2048)
+		size = 2 + 2048;	/* longer sequences only repeat states */
+	cap = (uint32_t)(data[0] % MAXCAP) + 1;
+	per_ip = data[1] & 3;
+	addr_key(keys[0], v4, 4);
+	addr_key(keys[1], mapped, 16);
+	addr_key(keys[2], v6a, 16);
+	addr_key(keys[3], v4b, 4);
+	slots_init(&l, mem, cap, per_ip);
+	live = 0;
+	next = 100;
+	for (at = 2; at <= size; at++) {
+		if (at < size) {
+			op = data[at] & 3;
+			k = (data[at] >> 2) & 3;
+			if (op <= 1) {
+				if (slots_add(&l, next, keys[k]) != (live < cap))
+					fail("add verdict differs");
+				if (live < cap) {
+					pid[live] = next;
+					kid[live] = k;
+					live++;
+				}
+				next++;
+			} else if (op == 2 && live > 0) {
+				i = (uint32_t)(data[at] >> 2) % live;
+				if (!slots_release(&l, pid[i]))
+					fail("release of a live child failed");
+				pid[i] = pid[live - 1];
+				kid[i] = kid[live - 1];
+				live--;
+			} else if (slots_release(&l, op == 2 ? 0 : next + 7) ||
+			    (live == 0 && slots_release(&l, 99))) {
+				fail("release of an unknown pid succeeded");
+			}
+		}
+		if (slots_full(&l) != (live == cap) || l.active != live)
+			fail("full or active differs");
+		for (k = 0; k < 4; k++) {
+			n = 0;
+			for (i = 0; i < live; i++)
+				if (kid[i] == k || (kid[i] <= 1 && k <= 1))
+					n++;	/* keys 0 and 1 are one address */
+			if (slots_count(&l, keys[k]) != n)
+				fail("per-IP count differs");
+			if (slots_ip_ok(&l, keys[k]) != (per_ip == 0 || n < per_ip))
+				fail("per-IP verdict differs");
+		}
+	}
+	(void)memset(mem, 0, sizeof(mem));
+	return 0;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# fuzz/tools/coverage.sh BUILDDIR HARNESS...: `make coverage`: replay each corpus (and regressions) through its coverage build, report lines and branches per file.
+set -u
+dir=$1; shift
+cov=$dir/cov
+# The files the harnesses exist for: core, wrappers, handler.
+FILES="src/ebuf.c src/num.c src/args.c src/addr.c src/slots.c src/rate.c src/io.c src/session.c"
+LINE_MIN=95 BRANCH_MIN=90
+rm -rf "$cov/prof"; mkdir -p "$cov/prof"
+objs=
+for h in "$@"; do
+	dirs=fuzz/corpus/$h
+	[ -d fuzz/regressions/"$h" ] && dirs="$dirs fuzz/regressions/$h"
+	# shellcheck disable=SC2086 # $dirs: directories without spaces
+	LLVM_PROFILE_FILE="$cov/prof/$h.profraw" "$cov/$h" -runs=0 -max_len=65536 $dirs \
+	    >"$cov/prof/$h.log" 2>&1 || { echo "coverage: $h replay failed"; tail "$cov/prof/$h.log"; exit 1; }
+	if [ -z "$objs" ]; then objs=$cov/$h; else objs="$objs -object $cov/$h"; fi
+done
+llvm-profdata merge -sparse "$cov"/prof/*.profraw -o "$cov/all.profdata" || exit 1
+# shellcheck disable=SC2086
+llvm-cov report $objs -instr-profile="$cov/all.profdata" -show-branch-summary $FILES | tee "$cov/report.txt"
+# shellcheck disable=SC2086
+llvm-cov show $objs -instr-profile="$cov/all.profdata" -show-branches=count \
+    -format=text $FILES >"$cov/show.txt"
+echo "coverage: annotated source in $cov/show.txt (lines marked 0 were never run)"
+# Columns: Filename Regions Missed Cover Functions Missed Executed Lines Missed Cover Branches Missed Cover
+pass=0 fail=0
+for f in $FILES; do
+	l=$(awk -v f="${f##*/}" '$1==f {print $10}' "$cov/report.txt" | tr -d %)
+	b=$(awk -v f="${f##*/}" '$1==f {print $13}' "$cov/report.txt" | tr -d %)
+	if awk -v l="$l" -v b="$b" -v lm=$LINE_MIN -v bm=$BRANCH_MIN 'BEGIN {exit !(l >= lm && b >= bm)}'; then
+		echo "coverage: $f lines $l% branches $b%: ok"; pass=$((pass + 1))
+	else
+		echo "coverage: $f lines $l% branches $b%: BELOW ${LINE_MIN}%/${BRANCH_MIN}%"; fail=$((fail + 1))
+	fi
+done
+echo "coverage: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,63 @@
+# mk/fuzz.mk: fuzz harnesses (libFuzzer, AFL++, CmpLog, coverage builds) and their campaign, check and coverage targets.
+# Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
+
+FUZZ_DIR	:= $(BUILD)/fuzz
+FUZZ_HARNESSES	:= session options numbers address echobuf slots rate
+FUZZ_CC		?= clang
+FUZZ_AFL_CC	?= afl-clang-fast
+FUZZ_BASE	:= $(STD) $(WARN) -Iinclude -g -O1
+FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+# What each harness links: its source in fuzz/ plus these production files.
+FUZZ_SRC_session := src/session.c src/io.c src/ebuf.c
+FUZZ_SRC_options := src/args.c src/num.c
+FUZZ_SRC_numbers := src/num.c
+FUZZ_SRC_address := src/addr.c src/num.c
+FUZZ_SRC_echobuf := src/ebuf.c
+FUZZ_SRC_slots   := src/slots.c src/addr.c
+FUZZ_SRC_rate    := src/rate.c
+# session reaches the OS through io.c; the harness owns the seam beneath it.
+FUZZ_LD_session  := -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
+
+HARNESS	?= session
+SECONDS	?= 60
+JOBS	?= 1
+FUZZ_SMOKE_SECONDS ?= 15
+
+# $(1) harness: the four builds of one harness.
+define FUZZ_RULES
+$(FUZZ_DIR)/libfuzzer/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+	@mkdir -p $$(@D)
+	$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer $(FUZZ_SAN) -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
+$(FUZZ_DIR)/afl/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+	@mkdir -p $$(@D)
+	AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(FUZZ_AFL_CC) $(FUZZ_BASE) -fsanitize=fuzzer -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
+$(FUZZ_DIR)/afl-cmplog/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+	@mkdir -p $$(@D)
+	AFL_QUIET=1 AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) $(FUZZ_BASE) -fsanitize=fuzzer -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
+$(FUZZ_DIR)/cov/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+	@mkdir -p $$(@D)
+	$(FUZZ_CC) $(STD) $(WARN) -Iinclude -g -O0 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
+endef
+$(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_RULES,$(h))))
+
+FUZZ_LF_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/libfuzzer/%)
+FUZZ_AFL_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/afl/%) $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/afl-cmplog/%)
+FUZZ_COV_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/cov/%)
+
+.PHONY: fuzz fuzz-libfuzzer fuzz-afl-build fuzz-run fuzz-afl fuzz-check coverage
+fuzz: fuzz-libfuzzer fuzz-afl-build
+fuzz-libfuzzer: $(FUZZ_LF_BINS)
+fuzz-afl-build: $(FUZZ_AFL_BINS)
+
+fuzz-run: $(FUZZ_DIR)/libfuzzer/$(HARNESS)
+	@sh fuzz/tools/run-libfuzzer.sh $(HARNESS) $(SECONDS) $(JOBS) $(FUZZ_DIR)
+
+fuzz-afl: $(FUZZ_DIR)/afl/$(HARNESS) $(FUZZ_DIR)/afl-cmplog/$(HARNESS)
+	@sh fuzz/tools/run-afl.sh $(HARNESS) $(SECONDS) $(FUZZ_DIR)
+
+fuzz-check: $(FUZZ_LF_BINS)
+	@sh fuzz/tools/check.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_HARNESSES)
+
+coverage: $(FUZZ_COV_BINS)
+	@sh fuzz/tools/coverage.sh $(FUZZ_DIR) $(FUZZ_HARNESSES)

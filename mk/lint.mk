@@ -1,0 +1,31 @@
+# mk/lint.mk: static analysis gate (lint), hardened-binary check (hardening),
+# and the seccomp sandbox tests (sandbox-test). Builds only under $(BUILD)/lint.
+.PHONY: lint hardening sandbox-test count-suppressions misra
+
+LINT_DIR := $(BUILD)/lint
+
+# The analysers: cppcheck (+ MISRA report), gcc -fanalyzer, clang-tidy,
+# scan-build. ci/lint prints one line per analyser and "lint: N passed, N failed".
+lint:
+	@BUILD=$(BUILD) bash ci/lint
+
+misra:
+	@bash ci/misra-report
+
+count-suppressions:
+	@sh ci/count-suppressions
+
+hardening: $(BUILD)/echod
+	@CC="$(CC)" sh ci/hardening-check $(BUILD)/echod
+
+# Test-only build: the child attempts open(2) once confined (must die of SIGSYS).
+$(LINT_DIR)/selftest:
+	mkdir -p $@
+$(LINT_DIR)/selftest/sandbox.o: src/sandbox.c include/*.h | $(LINT_DIR)/selftest
+	$(CC) $(ECHOD_CFLAGS) $(HARDEN) $(CFLAGS) -DECHOD_SANDBOX_SELFTEST -c -o $@ $<
+$(LINT_DIR)/echod-selftest: $(call CORE_OBJ,$(BUILD)) \
+    $(filter-out $(BUILD)/sandbox.o,$(call SHELL_OBJ,$(BUILD))) $(LINT_DIR)/selftest/sandbox.o
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^
+
+sandbox-test: $(BUILD)/echod $(BUILD)/asan/echod $(LINT_DIR)/echod-selftest
+	@ECHOD_SELFTEST=$(LINT_DIR)/echod-selftest python3 tests/sandbox/run.py

@@ -1,0 +1,149 @@
+"""faultlib: helpers shared by the fault suite and the soak: stats lines, the C load driver, /proc sampling."""
+import os
+import re
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+import echodtest as et  # noqa: E402
+
+ROOT = et.ROOT
+STATS_RE = re.compile(r"stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+) "
+                      r"fork_failed=(\d+) accept_errors=(\d+)")
+STATS_KEYS = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors")
+LOAD_RE = re.compile(r"^echoload: (.*)$", re.M)
+
+
+def check(cond, what):
+    """Raise AssertionError(what) unless cond."""
+    if not cond:
+        raise AssertionError(what)
+
+
+def raise_nofile():
+    """Room for a thousand client sockets in this process."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > 65536:
+        hard = 65536
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def stats(srv, timeout=10.0):
+    """SIGUSR1 the server; return the counters of the stats line it logs."""
+    before = len(STATS_RE.findall(srv.log()))
+    srv.signal(signal.SIGUSR1)
+    check(srv.wait_log(STATS_RE.pattern, timeout, count=before + 1),
+          "no stats line after SIGUSR1")
+    last = STATS_RE.findall(srv.log())[-1]
+    return dict(zip(STATS_KEYS, map(int, last)))
+
+
+def echoload_path():
+    path = os.environ.get("ECHOLOAD") or os.path.join(ROOT, "build", "faults", "echoload")
+    check(os.access(path, os.X_OK), "load driver %s not built (make %s)" % (path, path))
+    return path
+
+
+def echoload(port, *args):
+    """Start the C load driver; returns the Popen (stdout piped)."""
+    return subprocess.Popen([echoload_path(), "-p", str(port)] + [str(a) for a in args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=raise_nofile)
+
+
+def load_result(proc, timeout):
+    """Wait for a load driver; return its figures as a dict (+ 'rc', 'stderr')."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError("load driver still running after %.0fs" % timeout)
+    m = LOAD_RE.findall(out.decode())
+    check(m, "load driver printed no figures: %s" % err.decode()[-500:])
+    res = {}
+    for kv in m[-1].split():
+        k, v = kv.split("=", 1)
+        res[k] = v if k == "mode" else float(v) if "." in v else int(v)
+    res["rc"] = proc.returncode
+    res["stderr"] = err.decode()
+    return res
+
+
+def proc_stat(pid):
+    """(state, ppid, starttime) of pid, or None."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def children(pid):
+    """{child pid: (state, starttime)} of pid, read from /proc."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        st = proc_stat(int(d))
+        if st and st[1] == pid:
+            kids[int(d)] = (st[0], st[2])
+    return kids
+
+
+class Sampler(threading.Thread):
+    """Samples a server's children every `period` s: peak count, zombies.
+
+    A zombie is transient if seen in one sample only; it lingers when the
+    same process (pid and start time) is still a zombie a second later.
+    """
+
+    def __init__(self, pid, period=0.5):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.period = period
+        self.peak = 0
+        self.samples = 0
+        self.transient = set()
+        self.lingering = set()
+        self.seen = set()           # (pid, starttime) of every child seen
+        self._first_z = {}
+        self._halt = threading.Event()
+
+    def run(self):
+        while not self._halt.is_set():
+            now = time.monotonic()
+            kids = children(self.pid)
+            self.samples += 1
+            self.peak = max(self.peak, len(kids))
+            for p, (state, start) in kids.items():
+                self.seen.add((p, start))
+                if state != "Z":
+                    continue
+                key = (p, start)
+                self.transient.add(key)
+                first = self._first_z.setdefault(key, now)
+                if now - first >= 1.0:
+                    self.lingering.add(key)
+            self._halt.wait(self.period)
+
+    def stop(self):
+        self._halt.set()
+        self.join(10)
+
+
+def still_alive(seen):
+    """Processes from `seen` ((pid, starttime) pairs) that still exist."""
+    left = []
+    for p, start in seen:
+        st = proc_stat(p)
+        if st and st[2] == start and st[0] != "Z":
+            left.append(p)
+    return left

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""soak.py: echod under sustained load: many short connections plus long streams at once, every byte checked, figures printed.
+
+--full  (make soak): 100 000 short connections + 1 000 concurrent long streams, release binary.
+--quick (make soak-quick, in make check): the same for ~30 s with 100 streams, sanitizer build.
+The last line is "soak: N passed, N failed" over the checks listed above it.
+"""
+import os
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from faultlib import (children, echoload, et, load_result, raise_nofile,  # noqa: E402
+                      stats, still_alive, Sampler)
+
+PROFILES = {
+    # streams, stream rate (B/s each), short total, short concurrency, short size, short duration (s)
+    "full": dict(streams=1000, rate=16384, total=100000, conc=64, size=2048, duration=None,
+                 max_clients=2000, limit=900),
+    "quick": dict(streams=100, rate=16384, total=10 ** 7, conc=16, size=2048, duration=28,
+                  max_clients=400, limit=120),
+}
+
+
+def main(argv):
+    mode = "full" if "--full" in argv else "quick"
+    p = PROFILES[mode]
+    raise_nofile()
+    res = et.Results("soak")
+    fig = {}
+    checks = []
+
+    def record(name, ok, detail=""):
+        checks.append((name, ok, detail))
+
+    started = time.monotonic()
+    with et.Server("-q", "--max-clients", str(p["max_clients"])) as srv:
+        # Warm up (first stats line, first children) before the baseline.
+        data = bytes(range(256)) * 64
+        for _ in range(20):
+            if et.roundtrip(srv.port, data) != data:
+                record("warm-up echo", False)
+        stats(srv)
+        fd0, rss0 = srv.fd_count(), srv.rss_kib()
+        sampler = Sampler(srv.pid, 0.5)
+        sampler.start()
+        streams = echoload(srv.port, "-m", "stream", "-c", p["streams"], "-r", p["rate"],
+                           "-T", 120)
+        et.wait_until(lambda: len(children(srv.pid)) >= p["streams"], 60, 0.2)
+        args = ["-n", p["total"], "-c", p["conc"], "-s", p["size"], "-a", 200, "-T", 60]
+        if p["duration"]:
+            args += ["-D", p["duration"]]
+        short = echoload(srv.port, *args)
+        short_res = load_result(short, p["limit"])
+        streams.send_signal(signal.SIGUSR2)     # end the streams: shut down, drain, verify
+        stream_res = load_result(streams, 120)
+        drained = et.wait_until(lambda: not children(srv.pid), 30, 0.2)
+        sampler.stop()
+        st = stats(srv)
+        fd1, rss1 = srv.fd_count(), srv.rss_kib()
+        zombies_end = len(srv.zombies())
+        kids = set(sampler.seen)
+        rc = srv.stop(30)
+        left = still_alive(kids)
+        reports = srv.sanitizer_reports()
+
+    served = short_res["ok"] + stream_res["ok"]
+    launched = short_res["connections"] + stream_res["connections"]
+    fig = [
+        ("binary", et.binary()),
+        ("duration", "%.0f s" % (time.monotonic() - started)),
+        ("short connections", "%d launched, %d ok, %d failed (%.0f s)"
+         % (short_res["connections"], short_res["ok"], short_res["failed"], short_res["seconds"])),
+        ("long streams", "%d launched, %d ok, %d failed (%.0f s)"
+         % (stream_res["connections"], stream_res["ok"], stream_res["failed"],
+            stream_res["seconds"])),
+        ("connections served", "%d (server accepted %d incl. 20 warm-up)" % (served, st["accepted"])),
+        ("bytes echoed", "%d" % (short_res["bytes_echoed"] + stream_res["bytes_echoed"])),
+        ("bytes lost", "%d" % (short_res["bytes_lost"] + stream_res["bytes_lost"])),
+        ("corrupt connections", "%d" % (short_res["corrupt"] + stream_res["corrupt"])),
+        ("parent RSS", "%d KiB -> %d KiB" % (rss0, rss1)),
+        ("parent fds", "%d -> %d" % (fd0, fd1)),
+        ("zombies seen", "%d lingering > 1 s, %d transient (exited, not yet reaped, in %d samples), "
+         "%d at end" % (len(sampler.lingering), len(sampler.transient), sampler.samples,
+                        zombies_end)),
+        ("peak children", "%d" % sampler.peak),
+        ("fork_failed / accept_errors", "%d / %d" % (st["fork_failed"], st["accept_errors"])),
+    ]
+    for k, v in fig:
+        print("soak: %-28s %s" % (k, v))
+    if mode == "full":
+        record("100 000 short connections", short_res["connections"] == 100000)
+    else:
+        record("short connections ran", short_res["connections"] >= 500)
+    record("every short connection ok", short_res["failed"] == 0 and short_res["ok"] ==
+           short_res["connections"], short_res["stderr"][-500:])
+    record("every stream ok", stream_res["connections"] == p["streams"] and
+           stream_res["failed"] == 0, stream_res["stderr"][-500:])
+    record("0 bytes lost", short_res["bytes_lost"] + stream_res["bytes_lost"] == 0)
+    record("every byte echoed", short_res["bytes_echoed"] == short_res["bytes_sent"] and
+           stream_res["bytes_echoed"] == stream_res["bytes_sent"])
+    record("server accepted every connection", st["accepted"] == launched + 20,
+           "accepted %d, launched %d + 20" % (st["accepted"], launched))
+    record("all streams concurrent", sampler.peak >= p["streams"], "peak %d" % sampler.peak)
+    record("children drained", drained and st["active"] == 0)
+    record("parent fd count flat", fd1 == fd0)
+    record("parent RSS flat (+<=1 MiB)", rss1 <= rss0 + 1024)
+    record("no lingering zombie", not sampler.lingering and zombies_end == 0)
+    record("no fork or accept failure", st["fork_failed"] == 0 and st["accept_errors"] == 0)
+    record("clean exit", rc == 0 and not left and not reports, "rc %s left %s %s" % (rc, left, reports))
+    for name, ok, detail in checks:
+        def case(ok=ok, detail=detail):
+            if not ok:
+                raise AssertionError(detail or "failed")
+        case.__name__ = name.replace(" ", "_")
+        res.run(case)
+    return res.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,989 @@
+#!/usr/bin/env python3
+"""tests/integration/run.py: the integration suite: drives the real echod binary over loopback.
+
+Runs every case against the sanitizer build (build/asan/echod) and the
+release build (build/echod), then a small subset under valgrind. A case
+fails on a wrong answer, on any sanitizer or valgrind report in the
+server's stderr, or when a server it started does not exit 0 on SIGTERM.
+Touches only 127.0.0.1 and ::1, bounds every wait, kills only its own pids.
+
+    python3 tests/integration/run.py [-k SUBSTRING] [--builds asan,release,valgrind]
+    ECHOD_BIN=path/to/echod python3 tests/integration/run.py    (that binary only)
+"""
+import argparse
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+import echodtest as et  # noqa: E402
+
+STATS_RE = (r"^echod\[(\d+)\]: stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+)"
+            r" fork_failed=(\d+) accept_errors=(\d+)(?: udp_echoed=(\d+) udp_dropped=(\d+))?$")
+VALGRIND_RE = re.compile(r"^==\d+== ", re.M)
+VALGRIND = ["valgrind", "--trace-children=yes", "--error-exitcode=1",
+            "--track-fds=no", "-q"]
+
+
+class Build:
+    """A binary to test, maybe under a wrapper (valgrind)."""
+
+    def __init__(self, name, path, wrapper=None, extra=(), ready_timeout=15.0):
+        self.name = name
+        self.path = path
+        self.wrapper = wrapper
+        self.extra = list(extra)
+        self.ready_timeout = ready_timeout
+
+    def argv(self, args):
+        return (self.wrapper or []) + [self.path] + self.extra + list(args)
+
+
+def reports(text):
+    """Sanitizer or valgrind reports found in a log."""
+    found = [m for m in et.SANITIZER_MARKS if m in text]
+    if VALGRIND_RE.search(text):
+        found.append("valgrind")
+    return found
+
+
+class Ctx:
+    """What one case started: servers and processes, checked and cleaned up after it."""
+
+    def __init__(self, build):
+        self.b = build
+        self.servers = []
+        self.procs = []   # (Popen, errfile)
+
+    def server(self, *args, **kw):
+        kw.setdefault("binary_path", self.b.path)
+        kw.setdefault("ready_timeout", self.b.ready_timeout)
+        if self.b.wrapper and "wrapper" not in kw:
+            kw["wrapper"] = self.b.wrapper
+        s = et.Server(*(self.b.extra + list(args)), **kw)
+        self.servers.append(s)
+        return s
+
+    def spawn(self, args, **kw):
+        """Start the binary (maybe wrapped) with args; stderr to a temp file."""
+        err = tempfile.TemporaryFile()
+        kw.setdefault("stdin", subprocess.DEVNULL)
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        p = subprocess.Popen(self.b.argv(args), stderr=err, env=et.base_env(kw.pop("env", None)), **kw)
+        self.procs.append((p, err))
+        return p, err
+
+    def run(self, args, timeout=20.0):
+        """Run to completion; returns (status, stdout bytes, stderr text)."""
+        p = subprocess.run(self.b.argv(args), stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout, env=et.base_env())
+        text = p.stderr.decode("utf-8", "replace")
+        bad = reports(text)
+        if bad:
+            raise AssertionError("reports %s in stderr: %s" % (bad, text[-2000:]))
+        return p.returncode, p.stdout, text
+
+    def teardown(self):
+        problems = []
+        for s in self.servers:
+            if s.proc.poll() is None:
+                s.signal(signal.SIGTERM)
+                try:
+                    rc = s.wait(15)
+                except subprocess.TimeoutExpired:
+                    s.kill()
+                    problems.append("server %d ignored SIGTERM" % s.pid)
+                    rc = 0
+            else:
+                rc = s.proc.returncode
+            if rc != 0:
+                problems.append("server %d exited %s" % (s.pid, rc))
+            bad = reports(s.log())
+            if bad:
+                problems.append("reports %s: %s" % (bad, s.log()[-3000:]))
+        for p, err in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+            err.seek(0)
+            text = err.read().decode("utf-8", "replace")
+            bad = reports(text)
+            if bad:
+                problems.append("reports %s: %s" % (bad, text[-3000:]))
+        if problems:
+            raise AssertionError("; ".join(problems))
+
+
+# --- small helpers -------------------------------------------------------------
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def recv_exact(sock, n, timeout=20.0):
+    sock.settimeout(timeout)
+    got = bytearray()
+    while len(got) < n:
+        chunk = sock.recv(n - len(got))
+        if not chunk:
+            break
+        got += chunk
+    return bytes(got)
+
+
+def recv_eof(sock, timeout=20.0):
+    """Read until EOF (or a reset); returns (bytes, reset?)."""
+    sock.settimeout(timeout)
+    got = bytearray()
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return bytes(got), False
+            got += chunk
+    except ConnectionResetError:
+        return bytes(got), True
+
+
+def echo_once(sock, data, timeout=20.0):
+    sock.sendall(data)
+    back = recv_exact(sock, len(data), timeout)
+    check(back == data, "echo of %d bytes came back as %d bytes" % (len(data), len(back)))
+
+
+def held(port, host="127.0.0.1"):
+    """A connection known to be served: one byte echoed."""
+    s = et.connect(port, host)
+    echo_once(s, b"h")
+    return s
+
+
+def close_clean(sock):
+    sock.shutdown(socket.SHUT_WR)
+    recv_eof(sock)
+    sock.close()
+
+
+def reset(sock):
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+
+
+def stats(s):
+    """SIGUSR1, then the new stats line as a dict (the line's format is checked)."""
+    rx = re.compile(STATS_RE, re.M)
+    n = len(rx.findall(s.log()))
+    s.signal(signal.SIGUSR1)
+    check(s.wait_log(STATS_RE, timeout=10, count=n + 1), "no stats line after SIGUSR1: " + s.log()[-500:])
+    m = rx.findall(s.log())[n]
+    check(int(m[0]) == s.pid, "stats line pid %s is not the server's %d" % (m[0], s.pid))
+    keys = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors",
+            "udp_echoed", "udp_dropped")
+    return dict((k, int(v)) for k, v in zip(keys, m[1:]) if v != "")
+
+
+def wait_children(s, n, timeout=20.0):
+    check(et.wait_until(lambda: len(s.children()) == n, timeout),
+          "server has %d children, want %d" % (len(s.children()), n))
+
+
+def ipv6_ok():
+    try:
+        t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        t.bind(("::1", 0))
+        t.close()
+        return True
+    except OSError:
+        return False
+
+
+# --- echo ------------------------------------------------------------------------
+
+def echo_small(c):
+    s = c.server()
+    for data in (b"hello\n", b"x", os.urandom(65535), os.urandom(65536),
+                 os.urandom(65537), os.urandom(300000)):
+        back = et.roundtrip(s.port, data)
+        check(back == data, "%d bytes sent, %d back, equal=%s" % (len(data), len(back), back == data))
+
+
+def echo_16mib(c):
+    s = c.server()
+    data = os.urandom(16 << 20)
+    back = et.roundtrip(s.port, data, timeout=180)
+    check(len(back) == len(data), "16 MiB: %d bytes back" % len(back))
+    check(back == data, "16 MiB: bytes differ")
+
+
+def half_close(c):
+    s = c.server("-v")
+    data = os.urandom(32768)
+    k = et.connect(s.port)
+    k.sendall(data)
+    k.shutdown(socket.SHUT_WR)
+    back, rst = recv_eof(k)
+    k.close()
+    check(not rst and back == data, "half-close: %d of %d bytes, reset=%s" % (len(back), len(data), rst))
+    check(s.wait_log(r"close 127\.0\.0\.1:\d+ received=32768 sent=32768 end=eof$"),
+          "no close line: " + s.log())
+
+
+def zero_byte(c):
+    s = c.server("-v")
+    k = et.connect(s.port)
+    k.shutdown(socket.SHUT_WR)
+    back, rst = recv_eof(k, 10)
+    k.close()
+    check(back == b"" and not rst, "zero-byte session got %r reset=%s" % (back[:20], rst))
+    check(s.wait_log(r"received=0 sent=0 end=eof$"), "no close line: " + s.log())
+    wait_children(s, 0)
+
+
+def concurrent_200(c):
+    s = c.server("-c", "256")
+    datas = [os.urandom(256 << 10) for _ in range(200)]
+    res = et.run_parallel(lambda d: et.roundtrip(s.port, d, timeout=150), [(d,) for d in datas], timeout=200)
+    bad = [i for i, (d, r) in enumerate(zip(datas, res)) if r != d]
+    errs = [r for r in res if isinstance(r, Exception)]
+    check(not bad, "%d of 200 clients got wrong echoes (%s)" % (len(bad), errs[:3]))
+    wait_children(s, 0)
+    check(not s.zombies(), "zombies left")
+
+
+def max_clients_wait(c):
+    s = c.server("-c", "2")
+    a = held(s.port)
+    b = held(s.port)
+    wait_children(s, 2)
+    datas = [os.urandom(1000 + i) for i in range(5)]
+    res = [None] * 5
+
+    def client(i):
+        try:
+            res[i] = et.roundtrip(s.port, datas[i], timeout=60)
+        except Exception as e:  # reported below
+            res[i] = e
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(5)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    check(all(r is None for r in res), "served while --max-clients 2 were busy: %s" % res)
+    st = stats(s)
+    check(st["accepted"] == 2 and st["active"] == 2, "stats at the limit: %s" % st)
+    close_clean(a)
+    close_clean(b)
+    for t in threads:
+        t.join(90)
+    check(all(r == d for r, d in zip(res, datas)), "waiting clients not all served: %s"
+          % [type(r).__name__ if not isinstance(r, bytes) else len(r) for r in res])
+    wait_children(s, 0)
+    st = stats(s)
+    check(st["accepted"] == 7 and st["active"] == 0 and st["refused_per_ip"] == 0, "stats after: %s" % st)
+
+
+def per_ip_refusal(c, quiet=False):
+    s = c.server("-C", "1", "-c", "10", *(["-q"] if quiet else []))
+    a = held(s.port)
+    wait_children(s, 1)
+    b = et.connect(s.port)
+    back, _ = recv_eof(b, 10)     # closed at once, never served
+    b.close()
+    check(back == b"", "refused client got bytes")
+    rx = r"^echod\[%d\]: refused 127\.0\.0\.1:\d+: over --max-per-ip 1$" % s.pid
+    if quiet:
+        time.sleep(0.3)
+        check("refused" not in s.log(), "-q logged a per-IP refusal: " + s.log())
+    else:
+        check(s.wait_log(rx), "refusal not logged: " + s.log())
+    st = stats(s)
+    check(st["accepted"] == 2 and st["active"] == 1 and st["refused_per_ip"] == 1, "stats: %s" % st)
+    echo_once(a, b"still served")
+    close_clean(a)
+    wait_children(s, 0)
+    check(et.roundtrip(s.port, b"after") == b"after", "not served after the slot freed")
+
+
+def per_ip_mapped(c):
+    """On the dual-stack default, 127.0.0.1 arrives as ::ffff:127.0.0.1 and counts as 127.0.0.1."""
+    if not ipv6_ok():
+        return ("skip", "no IPv6 loopback")
+    s = c.server("-C", "1", "-v", listen=None)
+    a = held(s.port)
+    b = et.connect(s.port)
+    back, _ = recv_eof(b, 10)
+    b.close()
+    check(back == b"", "second 127.0.0.1 client served")
+    check(s.wait_log(r"refused (127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]):\d+: over --max-per-ip 1$"),
+          "refusal not logged: " + s.log())
+    six = held(s.port, "::1")       # another address: served
+    close_clean(six)
+    close_clean(a)
+    st = stats(s)
+    check(st["refused_per_ip"] == 1 and st["accepted"] == 3, "stats: %s" % st)
+
+
+# --- timeouts ----------------------------------------------------------------------
+
+def idle_timeout(c):
+    s = c.server("-t", "1", "-v")
+    busy = et.connect(s.port)
+    k = et.connect(s.port)
+    t0 = time.monotonic()
+    for i in range(8):          # a client that keeps bytes moving is not idle
+        echo_once(busy, b"%d" % i)
+        time.sleep(0.3)
+    back, _ = recv_eof(k, 20)
+    check(back == b"" and time.monotonic() - t0 >= 1.0, "idle client not closed after -t 1")
+    echo_once(busy, b"alive")
+    close_clean(busy)
+    check(s.wait_log(r"end=idle-timeout$"), "no idle-timeout close line: " + s.log())
+    wait_children(s, 0)
+
+
+def max_lifetime(c, secs):
+    s = c.server("-T", str(secs), "-t", "0", "-v")
+    k = et.connect(s.port)
+    t0 = time.monotonic()
+    closed = False
+    while time.monotonic() - t0 < secs + 15:
+        try:
+            k.sendall(b"d")
+            if recv_exact(k, 1, 10) != b"d":
+                closed = True
+                break
+        except (ConnectionResetError, BrokenPipeError):
+            closed = True
+            break
+        time.sleep(0.2)
+    took = time.monotonic() - t0
+    k.close()
+    check(closed, "a busy client was never closed by -T %d" % secs)
+    check(took >= secs, "closed after %.2fs, before -T %d" % (took, secs))
+    check(s.wait_log(r"end=max-lifetime$"), "no max-lifetime close line: " + s.log())
+    wait_children(s, 0)
+
+
+def client_reset(c):
+    s = c.server("-v")
+    k = et.connect(s.port)
+    k.sendall(os.urandom(512 << 10))
+    time.sleep(0.1)
+    reset(k)
+    wait_children(s, 0)
+    check(s.wait_log(r"end=error error="), "no error close line: " + s.log())
+    check(et.roundtrip(s.port, b"next") == b"next", "server did not survive a reset")
+
+
+def never_reads(c):
+    s = c.server("-t", "1", "-v")
+    k = et.connect(s.port)
+    k.setblocking(False)
+    chunk = b"n" * 65536
+    sent = 0
+    stalled = 0
+    while sent < (256 << 20) and stalled < 10:
+        try:
+            sent += k.send(chunk)
+            stalled = 0
+        except BlockingIOError:
+            stalled += 1
+            time.sleep(0.05)
+        except (ConnectionResetError, BrokenPipeError):
+            break               # the idle timeout already ended it
+    wait_children(s, 0, timeout=30)
+    k.close()
+    check(s.wait_log(r"end=idle-timeout$"), "child not ended by the idle timeout: " + s.log())
+    check(et.roundtrip(s.port, b"ok") == b"ok", "server not serving after")
+
+
+# --- processes -----------------------------------------------------------------------
+
+def burst_no_zombies(c):
+    s = c.server("-c", "128")
+    socks = [held(s.port) for _ in range(60)]
+    wait_children(s, 60)
+    for k in socks:
+        k.close()
+    wait_children(s, 0, timeout=30)
+    check(not s.zombies(), "zombies: %s" % s.zombies())
+    st = stats(s)
+    check(st["active"] == 0 and st["accepted"] == 60, "stats: %s" % st)
+
+
+def fd_baseline_500(c):
+    s = c.server("-c", "64")
+    check(et.roundtrip(s.port, b"warm") == b"warm", "warm-up echo")
+    wait_children(s, 0)
+    base = s.fd_count()
+
+    def worker(n):
+        for i in range(n):
+            d = b"%d" % i
+            if et.roundtrip(s.port, d, timeout=30) != d:
+                return False
+        return True
+
+    res = et.run_parallel(worker, [(50,)] * 10, timeout=240)
+    check(all(r is True for r in res), "not every connection echoed: %s" % res)
+    wait_children(s, 0, timeout=30)
+    check(et.wait_until(lambda: s.fd_count() == base, 5), "fd count %d after 500 connections, baseline %d"
+          % (s.fd_count(), base))
+    st = stats(s)
+    check(st["accepted"] == 501, "accepted %d, want 501" % st["accepted"])
+
+
+def stop_idle(c, signo):
+    s = c.server()
+    s.signal(signo)
+    rc = s.wait(15)
+    check(rc == 0, "exit %s on signal %d" % (rc, signo))
+    check(s.wait_log(r"exiting$", 1), "no exiting line")
+
+
+def stop_with_client(c, signo):
+    """Children finish undisturbed; the server exits as soon as the last one is gone."""
+    s = c.server("-g", "60", "-v")
+    k = held(s.port)
+    kids = s.children()
+    check(len(kids) == 1, "one child expected: %s" % kids)
+    s.signal(signo)
+    check(s.wait_log(r"shutting down: 1 active, grace 60 s$"), "no shutting-down line: " + s.log())
+    try:
+        n = et.connect(s.port, timeout=5)
+        n.close()
+        raise AssertionError("listener still accepting after the signal")
+    except (ConnectionRefusedError, ConnectionResetError):
+        pass
+    data = os.urandom(200000)
+    back = et.exchange(k, data, timeout=30, shut=False)
+    check(back == data, "session disturbed by the shutdown")
+    check(s.proc.poll() is None, "server exited with a child alive")
+    t0 = time.monotonic()
+    close_clean(k)
+    rc = s.wait(20)
+    check(rc == 0, "exit %s" % rc)
+    check(time.monotonic() - t0 < 30, "waited out the grace period")
+    check(all(et.proc_state(p) is None for p in kids), "child left behind")
+
+
+def stop_grace_kill(c, signo):
+    s = c.server("-g", "3")
+    k = held(s.port)
+    kids = s.children()
+    t0 = time.monotonic()
+    s.signal(signo)
+    check(s.wait_log(r"shutting down"), "no shutting-down line")
+    echo_once(k, b"during grace")          # undisturbed during the grace period
+    st = stats(s)                           # SIGUSR1 works during the grace period
+    check(st["active"] == 1, "stats during grace: %s" % st)
+    rc = s.wait(30)
+    took = time.monotonic() - t0
+    check(rc == 0, "exit %s" % rc)
+    check(took >= 3.0, "grace not respected: exited after %.2fs of -g 3" % took)
+    check(all(et.proc_state(p) is None for p in kids), "child left behind")
+    check(s.wait_log(r"grace period over: killed 1 children$", 1), "no kill line: " + s.log())
+    back, _ = recv_eof(k, 10)
+    k.close()
+
+
+def stats_line(c):
+    s = c.server("-C", "1")
+    a = held(s.port)
+    b = et.connect(s.port)
+    recv_eof(b, 10)
+    b.close()
+    st = stats(s)
+    check(st == {"accepted": 2, "active": 1, "refused_per_ip": 1, "fork_failed": 0, "accept_errors": 0},
+          "stats: %s" % st)
+    close_clean(a)
+    wait_children(s, 0)
+    check(et.roundtrip(s.port, b"more") == b"more", "echo after SIGUSR1")
+    wait_children(s, 0)
+    st = stats(s)
+    check(st["accepted"] == 3 and st["active"] == 0, "stats: %s" % st)
+    check(s.proc.poll() is None, "SIGUSR1 ended the server")
+    lines = [ln for ln in s.log().splitlines() if " stats " in ln]
+    check(all(re.match(STATS_RE + r"\Z", ln) for ln in lines), "stats line format: %s" % lines)
+
+
+# --- command line -------------------------------------------------------------------------
+
+BAD_ARGS = [
+    ["-x"], ["--bogus"], ["-p"], ["--port"], ["-p", "65536"], ["-p", "-1"], ["-p", "+7"],
+    ["-p", "0x10"], ["-p", "12x"], ["-p", ""], ["--port="], ["-p", " 7"], ["-p", "7 "],
+    ["-p", "1e3"], ["-p", "000000000000000000007"], ["-p", "99999999999999999999"],
+    ["-c", "0"], ["-c", "65536"], ["-C", "65536"], ["-t", "86401"], ["-T", "86401"],
+    ["-g", "86401"], ["-b", "0"], ["-b", "65536"], ["--quiet=x"], ["--verbose=1"],
+    ["--udp=1"], ["--inetd=1"], ["--no-sandbox=1"], ["--help=x"], ["--po", "7"],
+    ["--verb"], ["--max-client", "3"], ["foo"], ["-v", "foo"], ["--", "foo"], ["-"],
+    ["--udp", "--inetd"], ["-l", "localhost"], ["-l", "1.2.3.4.5"], ["-l", ""],
+    ["-l", "::1::2"], ["-l", "127.0.0.1:80"], ["-qx"], ["-u"], ["--user"], ["-l"],
+]
+
+
+def bad_args(c):
+    wrong = []
+    for args in BAD_ARGS:
+        rc, out, err = c.run(args)
+        if rc != 64 or out != b"" or not re.match(r"^echod: [^\n]+: [^\n]+\n\Z", err):
+            wrong.append("%s -> %s %r %r" % (args, rc, out[:40], err[:200]))
+    check(not wrong, "; ".join(wrong))
+
+
+def good_arg_forms(c):
+    """Every option form of SPEC.md starts the server (port 0 spelled many ways)."""
+    forms = [["-p0"], ["-p", "0"], ["--port=0"], ["--port", "0"], ["-p", "00000000000000000000"],
+             ["-vp0"], ["-qp", "0"], ["-p0", "--"], ["-c1", "-C0", "-t0", "-T0", "-g0", "-b1", "-p0"]]
+    for f in forms:
+        s = c.server("-l", "127.0.0.1", *f, listen=None, port=None)
+        check(s.port and s.port > 0, "%s: no real port" % f)
+        s.stop()
+    for flags, verbose in ((["-qv"], True), (["-vq"], False), (["-q", "-v"], True), (["-v", "-q"], False)):
+        s = c.server(*flags)
+        check(et.roundtrip(s.port, b"v") == b"v", "echo")
+        logged = s.wait_log(r"close 127\.0\.0\.1", 3 if verbose else 0.5)
+        check(logged == verbose, "%s: connection logged=%s" % (flags, logged))
+        s.stop()
+
+
+def help_version(c):
+    for a in (["--help"], ["-h"], ["-v", "-h"]):
+        rc, out, err = c.run(a)
+        check(rc == 0 and out.startswith(b"Usage: echod") and err == "", "%s: %s %r %r" % (a, rc, out[:30], err))
+        for opt in (b"--listen", b"--port", b"--max-clients", b"--max-per-ip", b"--idle-timeout",
+                    b"--max-lifetime", b"--grace", b"--backlog", b"--user", b"--udp", b"--no-sandbox",
+                    b"--inetd", b"--quiet", b"--verbose", b"--help", b"--version"):
+            check(opt in out, "help lacks %s" % opt)
+    for a in (["--version"], ["-V"]):
+        rc, out, err = c.run(a)
+        check(rc == 0 and re.match(rb"^echod \d+\.\d+\.\d+\n\Z", out) and err == "",
+              "%s: %s %r %r" % (a, rc, out, err))
+
+
+def bind_in_use(c):
+    for host, fam, text in (("127.0.0.1", socket.AF_INET, "127.0.0.1:%d"),
+                            ("::1", socket.AF_INET6, "[::1]:%d")):
+        if fam == socket.AF_INET6 and not ipv6_ok():
+            continue
+        t = socket.socket(fam, socket.SOCK_STREAM)
+        t.bind((host, 0))
+        t.listen(1)
+        port = t.getsockname()[1]
+        try:
+            rc, out, err = c.run(["-l", host, "-p", str(port)])
+        finally:
+            t.close()
+        want = "echod: bind %s: Address already in use\n" % (text % port)
+        check(rc == 71 and err == want, "%s: %s %r, want 71 %r" % (host, rc, err, want))
+
+
+def no_such_user(c):
+    rc, out, err = c.run(["-l", "127.0.0.1", "-p", "0", "--user", "nosuchuser-echod"])
+    check(rc == 67 and re.match(r"^echod: [^\n]+\n\Z", err), "%s %r" % (rc, err))
+    rc, out, err = c.run(["--inetd", "--user", "nosuchuser-echod"])
+    check(rc == 67 and re.match(r"^echod: [^\n]+\n\Z", err), "inetd: %s %r" % (rc, err))
+
+
+# --- addresses ---------------------------------------------------------------------------
+
+def ipv6_loopback(c):
+    if not ipv6_ok():
+        return ("skip", "no IPv6 loopback")
+    s = c.server(listen="::1")
+    check(s.listening == [("", "[::1]:%d" % s.port)], "listening: %s" % s.listening)
+    data = os.urandom(100000)
+    check(et.roundtrip(s.port, data, host="::1") == data, "echo over ::1")
+
+
+def default_dual_stack(c):
+    s = c.server(listen=None)
+    check(len(s.listening) == 1, "listening: %s" % s.listening)
+    addr = s.listening[0][1]
+    if ipv6_ok():
+        check(addr == "[::]:%d" % s.port, "default listen is %s" % addr)
+        check(et.roundtrip(s.port, b"six", host="::1") == b"six", "echo over ::1")
+    else:
+        check(addr == "0.0.0.0:%d" % s.port, "fallback listen is %s" % addr)
+    check(et.roundtrip(s.port, b"four") == b"four", "echo over 127.0.0.1 on the default listen")
+
+
+# --- inetd and socket activation --------------------------------------------------------------
+
+def inetd_eof(c):
+    a, b = socket.socketpair()
+    p, err = c.spawn(["--inetd"], stdin=b, stdout=b)
+    b.close()
+    data = os.urandom(1 << 20)
+    back = et.exchange(a, data[:1000], timeout=60, shut=False)
+    if c.b.name != "valgrind":
+        p.send_signal(signal.SIGUSR1)      # ignored in --inetd mode
+    back += et.exchange(a, data[1000:], timeout=60)
+    a.close()
+    rc = p.wait(20)
+    check(back == data, "inetd echo: %d of %d bytes" % (len(back), len(data)))
+    check(rc == 0, "inetd exit %s on EOF" % rc)
+
+
+def inetd_reset(c):
+    t = socket.socket()
+    t.bind(("127.0.0.1", 0))
+    t.listen(1)
+    cl = et.connect(t.getsockname()[1])
+    srv, _ = t.accept()
+    t.close()
+    p, err = c.spawn(["--inetd"], stdin=srv, stdout=srv)
+    srv.close()
+    echo_once(cl, b"before the reset")
+    cl.sendall(b"x" * 100000)
+    time.sleep(0.1)
+    reset(cl)
+    rc = p.wait(20)
+    check(rc == 1, "inetd exit %s on reset, want 1" % rc)
+
+
+def inetd_timeout(c):
+    a, b = socket.socketpair()
+    p, err = c.spawn(["--inetd", "-t", "1"], stdin=b, stdout=b)
+    b.close()
+    rc = p.wait(20)
+    a.close()
+    check(rc == 1, "inetd exit %s on idle timeout, want 1" % rc)
+    a, b = socket.socketpair()
+    p, err = c.spawn(["--inetd", "-T", "1", "-t", "0", "--no-sandbox", "-q"], stdin=b, stdout=b)
+    b.close()
+    echo_once(a, b"x")
+    rc = p.wait(20)
+    a.close()
+    check(rc == 1, "inetd exit %s on max lifetime, want 1" % rc)
+    err.seek(0)
+    text = err.read().decode()
+    check(re.search(r"^echod\[\d+\]: warning: sandbox disabled$", text, re.M), "inetd --no-sandbox -q: %r" % text)
+
+
+ACTIVATE = ("import fcntl, os, sys\n"
+            "fds = [int(x) for x in sys.argv[1].split(',')]\n"
+            "tmp = [fcntl.fcntl(f, fcntl.F_DUPFD, 100) for f in fds]\n"
+            "for i, f in enumerate(tmp):\n"
+            "    os.dup2(f, 3 + i)\n"
+            "    os.set_inheritable(3 + i, True)\n"
+            "for f in tmp + [f for f in fds if not 3 <= f < 3 + len(fds)]:\n"
+            "    os.close(f)\n"
+            "os.environ['LISTEN_PID'] = str(os.getpid())\n"
+            "os.environ['LISTEN_FDS'] = str(len(fds))\n"
+            "os.execv(sys.argv[2], sys.argv[2:])\n")
+
+
+def activation_wrapper(socks):
+    return [sys.executable, "-c", ACTIVATE, ",".join(str(k.fileno()) for k in socks)]
+
+
+def socket_activation(c):
+    l4 = socket.socket()
+    l4.bind(("127.0.0.1", 0))
+    l4.listen(64)
+    port4 = l4.getsockname()[1]
+    s = c.server("-v", listen=None, port=None, wrapper=activation_wrapper([l4]), pass_fds=(l4.fileno(),))
+    l4.close()
+    check(s.listening == [("", "127.0.0.1:%d" % port4)], "listening: %s" % s.listening)
+    check(et.roundtrip(port4, b"activated") == b"activated", "echo on the passed socket")
+    s.stop()
+    if ipv6_ok():
+        l4 = socket.socket()
+        l4.bind(("127.0.0.1", 0))
+        l4.listen(64)
+        l6 = socket.socket(socket.AF_INET6)
+        l6.bind(("::1", 0))
+        l6.listen(64)
+        p4, p6 = l4.getsockname()[1], l6.getsockname()[1]
+        s = c.server(listen=None, port=None, wrapper=activation_wrapper([l4, l6]),
+                     pass_fds=(l4.fileno(), l6.fileno()))
+        l4.close()
+        l6.close()
+        check(et.wait_until(lambda: len(et.LISTEN_RE.findall(s.log())) == 2, 5), "two listening lines: " + s.log())
+        texts = [a for _, _, a in et.LISTEN_RE.findall(s.log())]
+        check(texts == ["127.0.0.1:%d" % p4, "[::1]:%d" % p6], "listening: %s" % texts)
+        check(et.roundtrip(p4, b"four") == b"four", "echo on passed IPv4 socket")
+        check(et.roundtrip(p6, b"six", host="::1") == b"six", "echo on passed IPv6 socket")
+        s.stop()
+    # LISTEN_PID naming another process: ignored, --listen/--port used.
+    l4 = socket.socket()
+    l4.bind(("127.0.0.1", 0))
+    l4.listen(1)
+    s = c.server(env={"LISTEN_PID": "1", "LISTEN_FDS": "1"})
+    check(s.port != l4.getsockname()[1], "used a socket not meant for it")
+    check(et.roundtrip(s.port, b"own") == b"own", "echo on its own socket")
+    l4.close()
+
+
+def systemd_activate(c):
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    s = c.server(listen=None, port=None, expect_ready=False,
+                 wrapper=["systemd-socket-activate", "-l", "127.0.0.1:%d" % port])
+    # systemd-socket-activate starts the program on the first connection.
+    data = os.urandom(70000)
+    k = None
+    for _ in range(100):
+        try:
+            k = et.connect(port)
+            break
+        except ConnectionRefusedError:
+            time.sleep(0.05)
+    check(k is not None, "systemd-socket-activate not listening")
+    k.sendall(data)
+    k.shutdown(socket.SHUT_WR)
+    s.wait_ready(c.b.ready_timeout)
+    check(s.port == port, "listening: %s" % s.listening)
+    back, _ = recv_eof(k)
+    k.close()
+    check(back == data, "echo under systemd-socket-activate")
+    check(et.roundtrip(port, b"again") == b"again", "second connection")
+
+
+def user_drop(c):
+    """--user: the server serves as that user (we run as root here)."""
+    if os.geteuid() != 0:
+        return ("skip", "not root")
+    import pwd
+    try:
+        pw = pwd.getpwnam("nobody")
+    except KeyError:
+        return ("skip", "no user nobody")
+    s = c.server("--user", "nobody")
+    k = held(s.port)
+    kids = s.children()
+
+    def ids(pid, field):
+        with open("/proc/%d/status" % pid) as f:
+            for ln in f:
+                if ln.startswith(field):
+                    return [int(x) for x in ln.split()[1:]]
+        return []
+
+    for pid in [s.pid] + kids:
+        check(ids(pid, "Uid:") == [pw.pw_uid] * 4, "uid of %d: %s" % (pid, ids(pid, "Uid:")))
+        check(ids(pid, "Gid:") == [pw.pw_gid] * 4, "gid of %d: %s" % (pid, ids(pid, "Gid:")))
+        check(0 not in ids(pid, "Groups:"), "still in group 0")
+    close_clean(k)
+
+
+def udp_echo(c):
+    s = c.server("--udp")
+    udp = [a for u, a in s.listening if u]
+    if not udp:
+        check(s.wait_log(r"listening on udp ", 5), "no udp listening line: " + s.log())
+        s.listening = [(u.strip(), a) for _, u, a in et.LISTEN_RE.findall(s.log())]
+        udp = [a for u, a in s.listening if u]
+    check(udp == ["127.0.0.1:%d" % s.port], "udp listening line: %s (tcp port %d)" % (s.listening, s.port))
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(10)
+    for data in (b"d", os.urandom(1000), os.urandom(65507)):
+        u.sendto(data, ("127.0.0.1", s.port))
+        back, src = u.recvfrom(70000)
+        check(back == data and src == ("127.0.0.1", s.port), "udp echo of %d bytes: %d back" % (len(data), len(back)))
+    u.close()
+    check(et.roundtrip(s.port, b"tcp too") == b"tcp too", "tcp echo beside udp")
+    dropped = 0
+    g = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        g.bind(("127.0.0.1", 37))    # a "time" source: must be dropped (loop guard)
+        g.settimeout(0.5)
+        g.sendto(b"loop", ("127.0.0.1", s.port))
+        try:
+            g.recvfrom(100)
+            raise AssertionError("echoed a datagram from source port 37")
+        except socket.timeout:
+            dropped = 1
+    except OSError as e:
+        if e.errno != 98:        # EADDRINUSE: someone has port 37; skip that part
+            raise
+    finally:
+        g.close()
+    want = {"udp_echoed": 3, "udp_dropped": dropped}
+    check(et.wait_until(lambda: {k: stats(s).get(k) for k in want} == want, 5, 0.2),
+          "stats: " + s.log()[-300:])
+
+
+# --- logging ------------------------------------------------------------------------------
+
+def log_injection(c):
+    s = c.server("-v")
+    evil = (b"\x1b[31mEVIL\x1b[0m %n%n%s%x %p\r\nechod[1]: stats accepted=999 FAKE\n"
+            b"\x00\xff\xfe\x07\x08\x7f" + bytes(range(256)))
+    check(et.roundtrip(s.port, evil) == evil, "echo of hostile bytes")
+    check(s.wait_log(r"close 127\.0\.0\.1"), "no close line")
+    text = s.log()
+    for bad in ("\x1b", "%n", "EVIL", "FAKE", "\x00", "\r", "\x07"):
+        check(bad not in text, "log holds %r: %r" % (bad, text))
+    for ln in text.splitlines():
+        check(re.match(r"^echod\[\d+\]: [ -~]*$", ln), "unexpected log line %r" % ln)
+
+
+def readiness(c):
+    s = c.server("-v")
+    for _ in range(3):
+        check(et.roundtrip(s.port, b"r") == b"r", "echo")
+    check(s.wait_log(r"close ", count=3), "close lines")
+    lines = s.log().splitlines()
+    rx = re.compile(r"^echod\[%d\]: listening on 127\.0\.0\.1:%d$" % (s.pid, s.port))
+    check(s.port > 0 and rx.match(lines[0]), "first line is not the readiness line: %s" % lines[:2])
+    check(sum(1 for ln in lines if "listening on" in ln) == 1, "readiness line not printed once")
+    first_accept = min(i for i, ln in enumerate(lines) if " accept " in ln)
+    check(first_accept > 0, "accept before readiness")
+
+
+def no_sandbox_warning(c):
+    for flags in (["--no-sandbox", "-q"], ["--no-sandbox"]):
+        s = c.server(*flags)
+        check(s.wait_log(r"^echod\[%d\]: warning: sandbox disabled$" % s.pid, 2), "%s: no warning: %s"
+              % (flags, s.log()))
+        check(et.roundtrip(s.port, b"ns") == b"ns", "echo")
+        s.stop()
+
+
+def quiet_mode(c):
+    s = c.server("-q")
+    check(et.roundtrip(s.port, b"q") == b"q", "echo")
+    stats(s)
+    lines = s.log().splitlines()
+    check(len(lines) == 2 and "listening on" in lines[0] and " stats " in lines[1], "-q log: %s" % lines)
+
+
+# --- real clients ---------------------------------------------------------------------------
+
+def real_socat(c):
+    s = c.server()
+    data = os.urandom(1 << 20)
+    with tempfile.TemporaryFile() as f:
+        f.write(data)
+        f.seek(0)
+        p = subprocess.run(["socat", "-t", "30", "-", "TCP:127.0.0.1:%d" % s.port], stdin=f,
+                           capture_output=True, timeout=90)
+    check(p.returncode == 0 and p.stdout == data, "socat: %s, %d bytes back" % (p.returncode, len(p.stdout)))
+
+
+def real_nc(c):
+    s = c.server()
+    data = os.urandom(1 << 20)
+    with tempfile.TemporaryFile() as f:
+        f.write(data)
+        f.seek(0)
+        p = subprocess.run(["nc", "-N", "127.0.0.1", str(s.port)], stdin=f, capture_output=True, timeout=90)
+    check(p.returncode == 0 and p.stdout == data, "nc -N: %s, %d bytes back" % (p.returncode, len(p.stdout)))
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+def cases():
+    """(name, fn, args, in the valgrind subset?)"""
+    return [
+        ("echo_small", echo_small, (), True),
+        ("echo_16mib", echo_16mib, (), False),
+        ("half_close", half_close, (), True),
+        ("zero_byte", zero_byte, (), True),
+        ("concurrent_200", concurrent_200, (), False),
+        ("max_clients_wait", max_clients_wait, (), False),
+        ("per_ip_refusal", per_ip_refusal, (), True),
+        ("per_ip_refusal_quiet", per_ip_refusal, (True,), False),
+        ("per_ip_mapped", per_ip_mapped, (), False),
+        ("idle_timeout", idle_timeout, (), True),
+        ("max_lifetime_1", max_lifetime, (1,), False),
+        ("max_lifetime_2", max_lifetime, (2,), False),
+        ("client_reset", client_reset, (), True),
+        ("never_reads", never_reads, (), False),
+        ("burst_no_zombies", burst_no_zombies, (), False),
+        ("fd_baseline_500", fd_baseline_500, (), False),
+        ("sigterm_idle", stop_idle, (signal.SIGTERM,), True),
+        ("sigint_idle", stop_idle, (signal.SIGINT,), False),
+        ("sigterm_with_client", stop_with_client, (signal.SIGTERM,), True),
+        ("sigint_with_client", stop_with_client, (signal.SIGINT,), False),
+        ("sigterm_grace_kill", stop_grace_kill, (signal.SIGTERM,), False),
+        ("sigint_grace_kill", stop_grace_kill, (signal.SIGINT,), False),
+        ("stats_line", stats_line, (), False),
+        ("bad_args", bad_args, (), False),
+        ("good_arg_forms", good_arg_forms, (), False),
+        ("help_version", help_version, (), False),
+        ("bind_in_use", bind_in_use, (), False),
+        ("no_such_user", no_such_user, (), False),
+        ("ipv6_loopback", ipv6_loopback, (), False),
+        ("default_dual_stack", default_dual_stack, (), False),
+        ("inetd_eof", inetd_eof, (), True),
+        ("inetd_reset", inetd_reset, (), False),
+        ("inetd_timeout", inetd_timeout, (), False),
+        ("socket_activation", socket_activation, (), False),
+        ("systemd_activate", systemd_activate, (), False),
+        ("user_drop", user_drop, (), False),
+        ("udp_echo", udp_echo, (), False),
+        ("log_injection", log_injection, (), False),
+        ("readiness", readiness, (), False),
+        ("no_sandbox_warning", no_sandbox_warning, (), False),
+        ("quiet_mode", quiet_mode, (), False),
+        ("real_socat", real_socat, (), False),
+        ("real_nc", real_nc, (), False),
+    ]
+
+
+def make_case(build, name, fn, args):
+    def case():
+        c = Ctx(build)
+        try:
+            r = fn(c, *args)
+        except BaseException:
+            try:
+                c.teardown()
+            except AssertionError:
+                pass
+            raise
+        c.teardown()
+        return r
+    case.__name__ = "%s[%s]" % (name, build.name)
+    return case
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="run only cases whose name contains this")
+    ap.add_argument("--builds", default="asan,release,valgrind")
+    opt = ap.parse_args()
+    builds = []
+    if os.environ.get("ECHOD_BIN"):     # one given binary (e.g. a mutant), no valgrind
+        builds.append(Build("custom", os.environ["ECHOD_BIN"]))
+        opt.builds = ""
+    for name in filter(None, opt.builds.split(",")):
+        if name == "asan":
+            builds.append(Build("asan", et.BINARIES["asan"]))
+        elif name == "release":
+            builds.append(Build("release", et.BINARIES["release"]))
+        elif name == "valgrind":
+            # Valgrind cannot run a process under a seccomp filter (the
+            # child's prctl fails with EPERM and it refuses to serve), so
+            # this subset runs with --no-sandbox; the other builds keep it.
+            builds.append(Build("valgrind", et.BINARIES["release"], wrapper=VALGRIND,
+                                extra=["--no-sandbox"], ready_timeout=60.0))
+    res = et.Results("integration")
+    start = time.monotonic()
+    for b in builds:
+        if b.name != "custom":
+            os.environ["ECHOD_BUILD"] = "release" if b.name == "valgrind" else b.name
+        for name, fn, args, in_valgrind in cases():
+            if opt.k and opt.k not in name:
+                continue
+            if b.name == "valgrind" and not in_valgrind:
+                continue
+            res.run(make_case(b, name, fn, args))
+    print("integration: took %.0fs" % (time.monotonic() - start), flush=True)
+    return res.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+/* test_args.c: unit tests for args_parse/args_defaults: every option form of SPEC.md and every error. */
+#include "args.h"
+#include "unit.h"
+
+#include <string.h>
+
+static struct config cfg;
+static struct args_error err;
+
+/* Parse the NULL-terminated word list w (argv[0] is supplied). */
+static int
+parse_words(const char *const *w)
+{
+	char *argv[32];
+	int argc;
+
+	argv[0] = (char *)"echod";
+	for (argc = 1; w[argc - 1] != NULL && argc < 31; argc++)
+		argv[argc] = (char *)w[argc - 1];
+	argv[argc] = NULL;
+	return args_parse(argc, argv, &cfg, &err);
+}
+#define P(...) parse_words((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Is cfg exactly the defaults of SPEC.md? */
+static int
+is_default(const struct config *c)
+{
+	return c->listen == NULL && c->user == NULL && c->port == 7 &&
+	    c->max_clients == 64 && c->max_per_ip == 0 &&
+	    c->idle_timeout == 300 && c->max_lifetime == 0 && c->grace == 5 &&
+	    c->backlog == 1024 && c->verbosity == VERB_NORMAL && !c->udp &&
+	    !c->no_sandbox && !c->inetd && !c->help && !c->version;
+}
+
+static void
+test_defaults(void)
+{
+	char *argv[] = { (char *)"echod", NULL };
+	struct config c;
+
+	memset(&c, 0x5a, sizeof(c));
+	args_defaults(&c);
+	CHECK(is_default(&c));
+	CHECK(args_parse(1, argv, &cfg, &err) == ARGS_OK && is_default(&cfg));
+	CHECK(err.code == ARGS_OK);
+}
+
+/* Every way of giving a value: -p7, -p 7, --port=7, --port 7. */
+static void
+test_forms(void)
+{
+	CHECK(P("-p7") == ARGS_OK && cfg.port == 7);
+	CHECK(P("-p", "8") == ARGS_OK && cfg.port == 8);
+	CHECK(P("--port=9") == ARGS_OK && cfg.port == 9);
+	CHECK(P("--port", "10") == ARGS_OK && cfg.port == 10);
+	CHECK(P("-p", "0") == ARGS_OK && cfg.port == 0);
+	CHECK(P("-p65535") == ARGS_OK && cfg.port == 65535);
+	CHECK(P("--port=007") == ARGS_OK && cfg.port == 7);
+	/* The next word is the argument even if it looks like an option... */
+	CHECK(P("--listen", "-v") == ARGS_OK && strcmp(cfg.listen, "-v") == 0 &&
+	    cfg.verbosity == VERB_NORMAL);
+	CHECK(P("-u", "--port") == ARGS_OK && strcmp(cfg.user, "--port") == 0);
+	/* ...and a number argument that looks like an option is a syntax error. */
+	CHECK(P("-p", "-1") == ARGS_SYNTAX && err.index == 2);
+
+	CHECK(P("-l", "::1", "-c", "1", "-C", "2", "-t", "3", "-T", "4", "-g",
+	    "5", "-b", "6", "-u", "nobody") == ARGS_OK);
+	CHECK(strcmp(cfg.listen, "::1") == 0 && cfg.max_clients == 1 &&
+	    cfg.max_per_ip == 2 && cfg.idle_timeout == 3 &&
+	    cfg.max_lifetime == 4 && cfg.grace == 5 && cfg.backlog == 6 &&
+	    strcmp(cfg.user, "nobody") == 0);
+	CHECK(P("--listen=127.0.0.1", "--max-clients=65535", "--max-per-ip=65535",
+	    "--idle-timeout=86400", "--max-lifetime=86400", "--grace=86400",
+	    "--backlog=65535", "--user=root", "--udp", "--no-sandbox") == ARGS_OK);
+	CHECK(strcmp(cfg.listen, "127.0.0.1") == 0 && cfg.max_clients == 65535 &&
+	    cfg.max_per_ip == 65535 && cfg.idle_timeout == 86400 &&
+	    cfg.max_lifetime == 86400 && cfg.grace == 86400 &&
+	    cfg.backlog == 65535 && strcmp(cfg.user, "root") == 0 && cfg.udp &&
+	    cfg.no_sandbox && !cfg.inetd);
+	CHECK(P("--inetd", "-t", "0", "-T", "0", "-g", "0", "-C", "0") == ARGS_OK &&
+	    cfg.inetd && cfg.idle_timeout == 0 && cfg.max_lifetime == 0 &&
+	    cfg.grace == 0 && cfg.max_per_ip == 0);
+	/* --listen= gives an empty address (the caller rejects it later). */
+	CHECK(P("--listen=") == ARGS_OK && cfg.listen != NULL &&
+	    cfg.listen[0] == '\0');
+	/* The last of repeated options wins. */
+	CHECK(P("-p1", "-p2", "--port=3") == ARGS_OK && cfg.port == 3);
+}
+
+/* Bundles: -qv / -vq (the later wins), a value at the end of a bundle. */
+static void
+test_bundles(void)
+{
+	CHECK(P("-qv") == ARGS_OK && cfg.verbosity == VERB_VERBOSE);
+	CHECK(P("-vq") == ARGS_OK && cfg.verbosity == VERB_QUIET);
+	CHECK(P("-q", "-v") == ARGS_OK && cfg.verbosity == VERB_VERBOSE);
+	CHECK(P("--verbose", "--quiet") == ARGS_OK && cfg.verbosity == VERB_QUIET);
+	CHECK(P("-q") == ARGS_OK && cfg.verbosity == VERB_QUIET);
+	CHECK(P("-v") == ARGS_OK && cfg.verbosity == VERB_VERBOSE);
+	CHECK(P("-vp7") == ARGS_OK && cfg.verbosity == VERB_VERBOSE && cfg.port == 7);
+	CHECK(P("-vp", "70") == ARGS_OK && cfg.port == 70);
+	CHECK(P("-qvqp123") == ARGS_OK && cfg.verbosity == VERB_QUIET &&
+	    cfg.port == 123);
+	/* The argument swallows the rest of the bundle. */
+	CHECK(P("-lq") == ARGS_OK && strcmp(cfg.listen, "q") == 0 &&
+	    cfg.verbosity == VERB_NORMAL);
+	CHECK(P("-pq") == ARGS_SYNTAX && strcmp(err.opt, "port") == 0);
+	CHECK(P("-vx") == ARGS_UNKNOWN && err.bad == 'x' && err.index == 1);
+	CHECK(P("-vp") == ARGS_MISSING && strcmp(err.opt, "port") == 0);
+}
+
+/* "--" ends the options; nothing may follow it. */
+static void
+test_dashdash(void)
+{
+	CHECK(P("--") == ARGS_OK && is_default(&cfg));
+	CHECK(P("-p8", "--") == ARGS_OK && cfg.port == 8);
+	CHECK(P("--", "-p8") == ARGS_OPERAND && err.index == 2 && err.opt == NULL);
+	CHECK(P("--", "x") == ARGS_OPERAND && err.index == 2);
+	CHECK(P("--", "--") == ARGS_OPERAND && err.index == 2);
+	CHECK(is_default(&cfg));
+	/* "--" as an option's argument is that argument. */
+	CHECK(P("-l", "--") == ARGS_OK && strcmp(cfg.listen, "--") == 0);
+}
+
+/* Operands, unknown options, abbreviations, unwanted values. */
+static void
+test_rejects(void)
+{
+	CHECK(P("x") == ARGS_OPERAND && err.index == 1 && err.opt == NULL &&
+	    err.bad == 0);
+	CHECK(P("-") == ARGS_OPERAND && err.index == 1);
+	CHECK(P("-v", "7") == ARGS_OPERAND && err.index == 2);
+	CHECK(P("-p", "7", "8") == ARGS_OPERAND && err.index == 3);
+	CHECK(P("") == ARGS_OPERAND && err.index == 1);
+	CHECK(P("-x") == ARGS_UNKNOWN && err.bad == 'x' && err.index == 1);
+	CHECK(P("-P7") == ARGS_UNKNOWN && err.bad == 'P');
+	CHECK(P("-=") == ARGS_UNKNOWN && err.bad == '=');
+	CHECK(P("--bogus") == ARGS_UNKNOWN && err.bad == 0 && err.opt == NULL &&
+	    err.index == 1);
+	/* Abbreviations of long options are not accepted. */
+	CHECK(P("--po=7") == ARGS_UNKNOWN);
+	CHECK(P("--port7") == ARGS_UNKNOWN);
+	CHECK(P("--verb") == ARGS_UNKNOWN);
+	CHECK(P("--q") == ARGS_UNKNOWN);
+	CHECK(P("--max") == ARGS_UNKNOWN);
+	CHECK(P("--max-client", "3") == ARGS_UNKNOWN);
+	CHECK(P("--inet") == ARGS_UNKNOWN);
+	CHECK(P("--user") == ARGS_MISSING);
+	CHECK(P("--users=x") == ARGS_UNKNOWN);
+	CHECK(P("--PORT=7") == ARGS_UNKNOWN);
+	CHECK(P("---port=7") == ARGS_UNKNOWN);
+	CHECK(P("--=7") == ARGS_UNKNOWN);
+	/* Flags given a value. */
+	CHECK(P("--quiet=x") == ARGS_UNWANTED && strcmp(err.opt, "quiet") == 0);
+	CHECK(P("--quiet=") == ARGS_UNWANTED);
+	CHECK(P("--udp=1") == ARGS_UNWANTED && strcmp(err.opt, "udp") == 0);
+	CHECK(P("--inetd=yes") == ARGS_UNWANTED);
+	CHECK(P("--no-sandbox=") == ARGS_UNWANTED);
+	CHECK(P("--verbose=2") == ARGS_UNWANTED);
+	CHECK(P("--help=x") == ARGS_UNWANTED && !cfg.help);
+	CHECK(P("--version=x") == ARGS_UNWANTED);
+	/* Missing arguments, for every option that takes one. */
+	CHECK(P("-p") == ARGS_MISSING && strcmp(err.opt, "port") == 0 &&
+	    err.index == 1);
+	CHECK(P("--port") == ARGS_MISSING && strcmp(err.opt, "port") == 0);
+	CHECK(P("-l") == ARGS_MISSING && strcmp(err.opt, "listen") == 0);
+	CHECK(P("-c") == ARGS_MISSING && strcmp(err.opt, "max-clients") == 0);
+	CHECK(P("-C") == ARGS_MISSING && strcmp(err.opt, "max-per-ip") == 0);
+	CHECK(P("-t") == ARGS_MISSING && strcmp(err.opt, "idle-timeout") == 0);
+	CHECK(P("-T") == ARGS_MISSING && strcmp(err.opt, "max-lifetime") == 0);
+	CHECK(P("-g") == ARGS_MISSING && strcmp(err.opt, "grace") == 0);
+	CHECK(P("-b") == ARGS_MISSING && strcmp(err.opt, "backlog") == 0);
+	CHECK(P("-u") == ARGS_MISSING && strcmp(err.opt, "user") == 0);
+	/* --udp with --inetd, in either order. */
+	CHECK(P("--udp", "--inetd") == ARGS_CONFLICT);
+	CHECK(P("--inetd", "--udp") == ARGS_CONFLICT);
+	/* After an error the configuration is reset to the defaults. */
+	CHECK(P("-p9", "-v", "--bogus") == ARGS_UNKNOWN && is_default(&cfg));
+}
+
+/* Number arguments: empty, syntax, range (both ends), too long. */
+static void
+test_numbers(void)
+{
+	CHECK(P("--port=") == ARGS_EMPTY && strcmp(err.opt, "port") == 0);
+	CHECK(P("-p", "") == ARGS_EMPTY);
+	CHECK(P("-p", "65536") == ARGS_RANGE && err.min == 0 && err.max == 65535);
+	CHECK(P("-p", "99999999999") == ARGS_RANGE);
+	CHECK(P("-p", "0x10") == ARGS_SYNTAX);
+	CHECK(P("-p", "+7") == ARGS_SYNTAX);
+	CHECK(P("-p", " 7") == ARGS_SYNTAX);
+	CHECK(P("-p", "7 ") == ARGS_SYNTAX);
+	CHECK(P("-p", "12x") == ARGS_SYNTAX);
+	CHECK(P("-p", "00000000000000000007") == ARGS_OK && cfg.port == 7);
+	CHECK(P("-p", "000000000000000000007") == ARGS_TOOLONG);
+	CHECK(P("--port=000000000000000000007") == ARGS_TOOLONG &&
+	    err.index == 1);
+	CHECK(P("-c", "0") == ARGS_RANGE && strcmp(err.opt, "max-clients") == 0 &&
+	    err.min == 1 && err.max == 65535);
+	CHECK(P("-c", "65536") == ARGS_RANGE);
+	CHECK(P("-c", "1") == ARGS_OK && cfg.max_clients == 1);
+	CHECK(P("-C", "65536") == ARGS_RANGE && err.min == 0);
+	CHECK(P("-t", "86401") == ARGS_RANGE && err.max == 86400);
+	CHECK(P("-T", "86401") == ARGS_RANGE);
+	CHECK(P("-g", "86401") == ARGS_RANGE);
+	CHECK(P("-b", "0") == ARGS_RANGE && err.min == 1);
+	CHECK(P("-b", "65536") == ARGS_RANGE);
+	CHECK(P("-b", "1") == ARGS_OK && cfg.backlog == 1);
+	/* The index names the word that held the bad value. */
+	CHECK(P("-v", "-p", "x") == ARGS_SYNTAX && err.index == 2 + 1);
+	CHECK(P("-v", "-px") == ARGS_SYNTAX && err.index == 2);
+}
+
+/* -h and -V stop parsing where they stand. */
+static void
+test_help_version(void)
+{
+	CHECK(P("-h") == ARGS_OK && cfg.help && !cfg.version);
+	CHECK(P("--help") == ARGS_OK && cfg.help);
+	CHECK(P("-V") == ARGS_OK && cfg.version && !cfg.help);
+	CHECK(P("--version") == ARGS_OK && cfg.version);
+	CHECK(P("-h", "--bogus") == ARGS_OK && cfg.help);
+	CHECK(P("-vh") == ARGS_OK && cfg.help && cfg.verbosity == VERB_VERBOSE);
+	CHECK(P("--bogus", "-h") == ARGS_UNKNOWN && !cfg.help);
+	CHECK(P("-p", "x", "-V") == ARGS_SYNTAX && !cfg.version);
+}
+
+int
+main(void)
+{
+	test_defaults();
+	test_forms();
+	test_bundles();
+	test_dashdash();
+	test_rejects();
+	test_numbers();
+	test_help_version();
+	UNIT_DONE();
+}

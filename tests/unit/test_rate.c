@@ -1,0 +1,107 @@
+/* test_rate.c: unit tests for token buckets and the UDP loop guard (rate_*). */
+#include "rate.h"
+#include "unit.h"
+
+#include <string.h>
+
+static void
+key4(uint8_t key[ADDR_KEY_LEN], uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t raw[4] = { a, b, c, d };
+
+	addr_key(key, raw, 4);
+}
+
+int
+main(void)
+{
+	struct bucket b;
+	uint8_t k[ADDR_KEY_LEN];
+	uint8_t raw6[16];
+	int i;
+	int taken;
+
+	/* A full bucket gives burst tokens, then none. */
+	rate_fill(&b, 1000, 3);
+	CHECK(b.tokens == 3 && b.last == 1000);
+	CHECK(rate_take(&b, 1000, 10, 3));
+	CHECK(rate_take(&b, 1000, 10, 3));
+	CHECK(rate_take(&b, 1000, 10, 3));
+	CHECK(!rate_take(&b, 1000, 10, 3));
+	CHECK(b.tokens == 0);
+	/* 10/s: 99 ms refill nothing, 100 ms one token. */
+	CHECK(!rate_take(&b, 1099, 10, 3));
+	CHECK(rate_take(&b, 1100, 10, 3));
+	CHECK(!rate_take(&b, 1100, 10, 3));
+	/* A long pause refills up to burst, never beyond. */
+	taken = 0;
+	for (i = 0; i < 10; i++)
+		taken += rate_take(&b, 1000000, 10, 3) ? 1 : 0;
+	CHECK(taken == 3);
+	/* Time far in the future: no overflow, still capped at burst. */
+	taken = 0;
+	for (i = 0; i < 10; i++)
+		taken += rate_take(&b, INT64_MAX / 2, 4294967295u, 5) ? 1 : 0;
+	CHECK(taken == 5);
+	/* Clock going backwards gives nothing extra and does not wedge it. */
+	rate_fill(&b, 5000, 1);
+	CHECK(rate_take(&b, 5000, 1000, 1));
+	CHECK(!rate_take(&b, 4000, 1000, 1));
+	CHECK(b.last == 4000);
+	CHECK(rate_take(&b, 4001, 1000, 1));
+	/* Rate 0: never refills. Burst 0: never gives. */
+	rate_fill(&b, 0, 1);
+	CHECK(rate_take(&b, 0, 0, 1));
+	CHECK(!rate_take(&b, 1000000000, 0, 1));
+	rate_fill(&b, 0, 0);
+	CHECK(!rate_take(&b, 0, 100, 0));
+	CHECK(!rate_take(&b, 100000, 100, 0));
+	/* Maximum burst. */
+	rate_fill(&b, 0, 4294967295u);
+	CHECK(rate_take(&b, 0, 1, 4294967295u) && b.tokens == 4294967294u);
+
+	/* Loop guard: the echo-like source ports. */
+	key4(k, 192, 0, 2, 1);
+	CHECK(rate_source_ok(k, 1024));
+	CHECK(rate_source_ok(k, 65535));
+	CHECK(rate_source_ok(k, 1));
+	CHECK(!rate_source_ok(k, 0));
+	CHECK(!rate_source_ok(k, 7));
+	CHECK(!rate_source_ok(k, 13));
+	CHECK(!rate_source_ok(k, 17));
+	CHECK(!rate_source_ok(k, 19));
+	CHECK(!rate_source_ok(k, 37));
+	CHECK(rate_source_ok(k, 8));
+	CHECK(rate_source_ok(k, 36));
+	/* Broadcast, multicast, reserved, "this network" IPv4 sources. */
+	key4(k, 255, 255, 255, 255);
+	CHECK(!rate_source_ok(k, 5000));
+	key4(k, 224, 0, 0, 1);
+	CHECK(!rate_source_ok(k, 5000));
+	key4(k, 239, 255, 255, 250);
+	CHECK(!rate_source_ok(k, 5000));
+	key4(k, 240, 0, 0, 1);
+	CHECK(!rate_source_ok(k, 5000));
+	key4(k, 0, 0, 0, 0);
+	CHECK(!rate_source_ok(k, 5000));
+	key4(k, 223, 255, 255, 255);
+	CHECK(rate_source_ok(k, 5000));
+	key4(k, 127, 0, 0, 1);
+	CHECK(rate_source_ok(k, 5000));
+	/* IPv6: ff00::/8 multicast refused, ::1 and fe80:: fine. */
+	memset(raw6, 0, sizeof(raw6));
+	raw6[15] = 1;
+	addr_key(k, raw6, 16);
+	CHECK(rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 7));
+	raw6[0] = 0xff;
+	raw6[1] = 0x02;
+	addr_key(k, raw6, 16);
+	CHECK(!rate_source_ok(k, 5000));
+	raw6[0] = 0xfe;
+	raw6[1] = 0x80;
+	addr_key(k, raw6, 16);
+	CHECK(rate_source_ok(k, 5000));
+
+	UNIT_DONE();
+}

@@ -1,0 +1,179 @@
+/* test_session.c: echo_session over a real socketpair: zero bytes, half-close, idle and lifetime deadlines, resets. */
+#include "io.h"
+#include "session.h"
+#include "unit.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char mem[1024];
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		continue;
+}
+
+/* Run one session on s[0] against peer(s[1]) in a child; *st gets its status. */
+static void
+run(void (*peer)(int), uint32_t idle, uint32_t life, struct session_result *res,
+    int *st)
+{
+	struct session_cfg cfg;
+	int s[2];
+	pid_t pid;
+
+	*st = -1;
+	memset(res, 0, sizeof(*res));
+	res->end = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, s) < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		(void)close(s[0]);
+		peer(s[1]);
+		_exit(0);
+	}
+	(void)close(s[1]);
+	cfg.idle_timeout = idle;
+	cfg.max_lifetime = life;
+	echo_session(s[0], &cfg, mem, sizeof(mem), res);
+	(void)close(s[0]);
+	if (pid > 0)
+		(void)waitpid(pid, st, 0);
+}
+
+static int
+exited0(int st)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Connects and shuts down at once; expects EOF back. */
+static void
+peer_zero(int fd)
+{
+	char c;
+
+	(void)shutdown(fd, SHUT_WR);
+	_exit(read(fd, &c, 1) == 0 ? 0 : 1);
+}
+
+/* Sends 64 KiB (more than the 1 KiB buffer) all at once, then half-closes, then reads. */
+static void
+peer_halfclose(int fd)
+{
+	static char data[65536];
+	static char back[65536];
+	size_t got;
+	ssize_t r;
+	size_t i;
+	pid_t w;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i % 253);
+	/* A writer child, so the reader below drains concurrently. */
+	w = fork();
+	if (w == 0) {
+		_exit(io_write_all(fd, data, sizeof(data)) == sizeof(data) &&
+		    shutdown(fd, SHUT_WR) == 0 ? 0 : 1);
+	}
+	got = 0;
+	while ((r = read(fd, back + got, sizeof(back) - got)) > 0)
+		got += (size_t)r;
+	_exit(got == sizeof(data) && memcmp(back, data, got) == 0 &&
+	    r == 0 ? 0 : 1);
+}
+
+/* Sends nothing and keeps the connection open past the idle timeout. */
+static void
+peer_idle(int fd)
+{
+	char c;
+
+	/* The session ends by closing: we see EOF. */
+	_exit(read(fd, &c, 1) == 0 ? 0 : 1);
+}
+
+/* Drips a byte every 200 ms (never idle for 1 s) and reads the echo. */
+static void
+peer_drip(int fd)
+{
+	char c;
+	int i;
+
+	(void)signal(SIGPIPE, SIG_IGN);	/* writing after the session closed */
+	for (i = 0; i < 40; i++) {
+		if (write(fd, "d", 1) != 1)
+			_exit(0);	/* the session ended: fine */
+		if (read(fd, &c, 1) != 1)
+			_exit(0);
+		sleep_ms(200);
+	}
+	_exit(1);	/* 8 s and still open: the lifetime did not work */
+}
+
+/* Sends data and closes without reading: the session sees a reset or EPIPE. */
+static void
+peer_reset(int fd)
+{
+	static char data[8192];
+	struct linger lg;
+
+	memset(data, 'r', sizeof(data));
+	if (write(fd, data, sizeof(data)) != (ssize_t)sizeof(data))
+		_exit(1);
+	lg.l_onoff = 1;
+	lg.l_linger = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	_exit(0);
+}
+
+int
+main(void)
+{
+	struct session_result res;
+	int64_t t0;
+	int st;
+
+	(void)signal(SIGPIPE, SIG_DFL);	/* MSG_NOSIGNAL must keep us alive */
+
+	run(peer_zero, 5, 0, &res, &st);
+	CHECK(res.end == SESSION_EOF && res.received == 0 && res.sent == 0);
+	CHECK(exited0(st));
+
+	run(peer_halfclose, 10, 0, &res, &st);
+	CHECK(res.end == SESSION_EOF && res.received == 65536 && res.sent == 65536);
+	CHECK(exited0(st));
+
+	t0 = io_now();
+	run(peer_idle, 1, 0, &res, &st);
+	CHECK(res.end == SESSION_IDLE && res.received == 0);
+	CHECK(io_now() - t0 >= 1000);
+	CHECK(exited0(st));
+
+	t0 = io_now();
+	run(peer_drip, 1, 1, &res, &st);
+	CHECK(res.end == SESSION_LIFETIME && res.received >= 1 &&
+	    res.sent == res.received);
+	CHECK(io_now() - t0 >= 1000);
+	CHECK(exited0(st));
+
+	run(peer_reset, 0, 0, &res, &st);
+	CHECK(res.end == SESSION_ERROR);
+	CHECK(res.errnum == ECONNRESET || res.errnum == EPIPE);
+	CHECK(exited0(st));
+
+	UNIT_DONE();
+}
