@@ -4,6 +4,7 @@ Each start() returns a Running with the port it listens on; stop() ends the
 server and every process it forked (read from /proc), by pid only.
 """
 import os
+import random
 import re
 import signal
 import socket
@@ -46,12 +47,20 @@ service echo
 
 
 def free_port():
-    """A port the kernel says is free on 127.0.0.1 now (peers need a fixed one)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A free port on 127.0.0.1 below the ephemeral range (peers need a fixed
+    one; a port the clients' connections may also use could not be bound)."""
+    lo, _ = (int(x) for x in open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    for _ in range(100):
+        port = random.randrange(10000, max(lo, 10001))
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port")
 
 
 def listening(port):
@@ -147,8 +156,19 @@ def _wait_listening(proc, port, timeout=10.0):
     raise RuntimeError("server did not listen on %d: %r" % (port, proc.args))
 
 
-def start(name, build="build", echod_args=(), binary=None):
-    """Start peer `name` on 127.0.0.1; returns a Running."""
+def start(name, build="build", echod_args=(), binary=None, tries=5):
+    """Start peer `name` on 127.0.0.1; returns a Running. A peer on a fixed
+    port that fails to listen (the port was taken meanwhile) is retried."""
+    for i in range(tries):
+        try:
+            return _start(name, build, echod_args, binary)
+        except RuntimeError:
+            if i == tries - 1:
+                raise
+            time.sleep(0.2)
+
+
+def _start(name, build, echod_args, binary):
     bench = os.path.join(ROOT, build, "bench")
     log = tempfile.TemporaryFile()
     kw = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,

@@ -6,7 +6,7 @@
  * Input layout (every part optional; missing bytes read as 0):
  *   byte 0   bits 0-3: buffer capacity (caps[]), bits 4-5: idle timeout,
  *            bits 6-7: lifetime (secs[])
- *   byte 1   client write chunk (chunks[])
+ *   byte 1   bits 0-2: client write chunk (chunks[]), bits 3-5: clock mode
  *   byte 2   n: length of the fault schedule
  *   n bytes  the fault schedule, one byte per wrapped call, then no faults
  *   rest     the bytes the client sends
@@ -51,6 +51,13 @@ static const size_t caps[16] = {
 static const uint32_t secs[4] = { 0, 1, 300, 86400 };
 static const size_t chunks[8] = { 0, 1, 2, 7, 64, 513, 4096, 1 };	/* 0: all */
 
+/* Where io_now() stops counting (io.h); the clock modes run past it. */
+#ifdef IO_NOW_SEC_MAX
+#define CLOCK_SEC_MAX	IO_NOW_SEC_MAX
+#else
+#define CLOCK_SEC_MAX	1000000000000LL
+#endif
+
 /* The one test in flight: the fault schedule, the client, the virtual clock. */
 static struct {
 	int		 active;	/* wrappers inject only while set */
@@ -70,6 +77,7 @@ static struct {
 	int		 injected;	/* last error injected into recv/send, 0 none */
 	int		 timed_out;	/* poll returned 0 at a reached deadline */
 	int64_t		 now;		/* virtual CLOCK_MONOTONIC, ms */
+	int		 clock;		/* how the clock reads it (see the wrapper) */
 } t;
 
 static void
@@ -301,6 +309,12 @@ __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	}
 }
 
+/*
+ * The virtual clock, as the kernel would give it, or (clock modes 1-4) as
+ * it never does but io_now() must clamp: seconds running past
+ * IO_NOW_SEC_MAX, negative seconds, nanoseconds out of [0, 1e9). In every
+ * mode the session's view of elapsed time never runs ahead of t.now.
+ */
 int
 /* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
 __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
@@ -309,6 +323,22 @@ __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
 		return __real_clock_gettime(clk, ts);
 	ts->tv_sec = (time_t)(t.now / 1000);
 	ts->tv_nsec = (long)(t.now % 1000) * 1000000L;
+	switch (t.clock) {
+	case 1:
+		ts->tv_sec += (time_t)(CLOCK_SEC_MAX - 1001);
+		break;
+	case 2:
+		ts->tv_sec = -1 - ts->tv_sec;
+		break;
+	case 3:
+		ts->tv_nsec = -1;
+		break;
+	case 4:
+		ts->tv_nsec = 1000000000L;
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
@@ -373,6 +403,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.max_lifetime = secs[(h >> 6) & 3];
 	memset(&t, 0, sizeof(t));
 	t.chunk = chunks[byte_at(data, size, 1) & 7];
+	t.clock = (byte_at(data, size, 1) >> 3) & 7;
 	t.nfault = byte_at(data, size, 2);
 	skip = size < 3 ? size : 3;
 	t.fault = data + skip;

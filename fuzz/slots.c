@@ -52,8 +52,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	if (size > 2 + 2048)
-		size = 2 + 2048;	/* longer sequences only repeat states */
+	if (size > 2 + 512)
+		size = 2 + 512;	/* longer sequences only repeat states */
 	cap = (uint32_t)(data[0] % MAXCAP) + 1;
 	per_ip = data[1] & 3;
 	addr_key(keys[0], v4, 4);

@@ -40,7 +40,8 @@
   /@ requires io_rx_pos <= UINT64_MAX - n;
      assigns io_rx_pos;
      ensures io_rx_pos == \old(io_rx_pos) + n;
-     ensures \forall integer i; 0 <= i < n ==> buf[i] == io_rx_byte(\old(io_rx_pos) + i);
+     ensures \forall integer k; \old(io_rx_pos) <= k < io_rx_pos ==>
+       io_rx_byte(k) == buf[k - \old(io_rx_pos)];
   @/
   void io_trust_received(const char *buf, size_t n);
 */
@@ -49,7 +50,8 @@
   /@ requires io_tx_pos <= UINT64_MAX - n;
      assigns io_tx_pos;
      ensures io_tx_pos == \old(io_tx_pos) + n;
-     ensures \forall integer i; 0 <= i < n ==> io_tx_byte(\old(io_tx_pos) + i) == buf[i];
+     ensures \forall integer k; \old(io_tx_pos) <= k < io_tx_pos ==>
+       io_tx_byte(k) == buf[k - \old(io_tx_pos)];
   @/
   void io_trust_sent(const char *buf, size_t n);
 */
@@ -64,7 +66,8 @@
     assigns buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
     ensures \result > 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
-      (\forall integer i; 0 <= i < \result ==> buf[i] == io_rx_byte(\old(io_rx_pos) + i));
+      (\forall integer k; \old(io_rx_pos) <= k < io_rx_pos ==>
+         io_rx_byte(k) == buf[k - \old(io_rx_pos)]);
     ensures \result <= 0 ==> io_rx_pos == \old(io_rx_pos);
 */
 ssize_t	io_recv(int fd, char *buf, size_t len);
@@ -79,7 +82,8 @@ ssize_t	io_recv(int fd, char *buf, size_t len);
     assigns io_tx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
     ensures \result > 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
-      (\forall integer i; 0 <= i < \result ==> io_tx_byte(\old(io_tx_pos) + i) == buf[i]);
+      (\forall integer k; \old(io_tx_pos) <= k < io_tx_pos ==>
+         io_tx_byte(k) == buf[k - \old(io_tx_pos)]);
     ensures \result <= 0 ==> io_tx_pos == \old(io_tx_pos);
 */
 ssize_t	io_send(int fd, const char *buf, size_t len);

@@ -22,7 +22,7 @@ FUZZ_LD_session  := -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=
 HARNESS	?= session
 SECONDS	?= 60
 JOBS	?= 1
-FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_SMOKE_SECONDS ?= 12
 
 # $(1) harness: the four builds of one harness.
 define FUZZ_RULES

@@ -1,5 +1,6 @@
 /* sandbox.c: per-child resource limits and a hand-written seccomp filter. Runs after fork, before any client byte; never widens what the child may do. */
 #include "sandbox.h"
+#include "echod.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -104,8 +105,12 @@ _Static_assert(SB_ARCH_X86_64 == AUDIT_ARCH_X86_64 &&
 #error "sandbox.c: no reviewed seccomp filter for this architecture"
 #endif
 
-/* Descriptors a child may hold: 0-2, its socket, and a little slack. */
-#define SANDBOX_NOFILE	8
+/*
+ * Descriptors a child may hold: 0-2 and its sockets. The UDP child polls up
+ * to ECHOD_MAX_LISTENERS sockets at once, and poll(2) fails with EINVAL when
+ * nfds exceeds RLIMIT_NOFILE. (The filter lets no descriptor be created.)
+ */
+#define SANDBOX_NOFILE	(3 + ECHOD_MAX_LISTENERS)
 
 #define STMT(code, k)		{ (uint16_t)(code), 0, 0, (uint32_t)(k) }
 #define JUMP(code, k, t, f)	{ (uint16_t)(code), (t), (f), (uint32_t)(k) }
@@ -117,6 +122,14 @@ limit(int resource, rlim_t value)
 {
 	struct rlimit rl;
 
+	/*
+	 * Only ever lower: under a hard limit below `value` (ulimit -Hn 16),
+	 * asking for `value` fails with EPERM and no child could serve.
+	 */
+	if (getrlimit(resource, &rl) < 0)
+		return -1;
+	if (value > rl.rlim_max)
+		value = rl.rlim_max;
 	rl.rlim_cur = value;
 	rl.rlim_max = value;
 	return setrlimit(resource, &rl);

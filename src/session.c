@@ -16,8 +16,8 @@
       ebuf_inv(b) && \separated(res, b, b->mem + (0 .. b->cap - 1)) &&
       io_rx_pos == res->received && io_tx_pos == res->sent &&
       res->sent + (b->tail - b->head) == res->received &&
-      (\forall integer i; b->head <= i < b->tail ==>
-         b->mem[i] == io_rx_byte(res->sent + (i - b->head))) &&
+      (\forall integer k; res->sent <= k < res->received ==>
+         io_rx_byte(k) == b->mem[b->head + (k - res->sent)]) &&
       (\forall integer k; 0 <= k < res->sent ==> io_tx_byte(k) == io_rx_byte(k));
 */
 
@@ -62,11 +62,9 @@ pump_out(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 		return true;
 	n = io_send(fd, ebuf_out(b), ebuf_pending(b));
 	if (n > 0) {
-		/*@ assert sent_is_next: \forall integer k; 0 <= k < n ==>
-		      io_tx_byte(res->sent + k) == io_rx_byte(res->sent + k); */
-		//@ ghost L: ;
+		/*@ assert sent_is_next: \forall integer k;
+		      res->sent <= k < res->sent + n ==> io_tx_byte(k) == io_rx_byte(k); */
 		ebuf_consume(b, (size_t)n);
-		//@ assert \forall integer i; b->head <= i < b->tail ==> b->mem[i] == \at(b->mem[i], L);
 		res->sent += (uint64_t)n;
 		*moved = true;
 		return true;
@@ -99,10 +97,6 @@ pump_in(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 	}
 	n = io_recv(fd, ebuf_in(b), ebuf_room(b));
 	if (n > 0) {
-		/*@ assert kept: \forall integer i; b->head <= i < b->tail ==>
-		      b->mem[i] == io_rx_byte(res->sent + (i - b->head)); */
-		/*@ assert got: \forall integer i; b->tail <= i < b->tail + n ==>
-		      b->mem[i] == io_rx_byte(res->sent + (i - b->head)); */
 		ebuf_ingest(b, (size_t)n);
 		res->received += (uint64_t)n;
 		*moved = true;

@@ -21,8 +21,8 @@ tail -n 12 "$log"
 execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
 eps=$(grep -E '^stat::average_exec_per_sec' "$log" | awk '{print $2}')
 if [ -z "$eps" ]; then	# fork mode prints no final stats: take the last status line
-	eps=$(grep -oE 'exec/s: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
-	execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
+	eps=$(grep -oE 'exec/s:? [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
+	execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#:')
 fi
 before=$(find fuzz/corpus/"$h" -type f | wc -l)
 "$bin" -merge=1 -max_len=65536 -timeout=5 fuzz/corpus/"$h" "$work" >"$log.merge" 2>&1 \

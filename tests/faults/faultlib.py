@@ -98,11 +98,30 @@ def children(pid):
     return kids
 
 
+def sleeps(pid):
+    """How many times pid has blocked (voluntary_ctxt_switches), or -1."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("voluntary_ctxt_switches:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
 class Sampler(threading.Thread):
     """Samples a server's children every `period` s: peak count, zombies.
 
-    A zombie is transient if seen in one sample only; it lingers when the
-    same process (pid and start time) is still a zombie a second later.
+    The parent reaps on every turn of its loop, and a turn that finds the
+    signal pipe readable does not sleep in poll(2). So once the parent has
+    blocked twice after a zombie was seen, it has been through at least one
+    full turn (drain the pipe, reap) after that child's SIGCHLD: a zombie
+    still there then is *unreaped*, a server bug whatever the machine load.
+    A zombie still there a second later although the parent did not get to
+    run is only *slow* (the parent was starved of CPU); one seen once is
+    *transient* (between exit(2) and waitpid). Peak counts live and zombie
+    children.
     """
 
     def __init__(self, pid, period=0.5):
@@ -112,15 +131,18 @@ class Sampler(threading.Thread):
         self.peak = 0
         self.samples = 0
         self.transient = set()
-        self.lingering = set()
+        self.unreaped = set()
+        self.slow = set()
         self.seen = set()           # (pid, starttime) of every child seen
-        self._first_z = {}
+        self._first_z = {}          # key -> (monotonic, parent sleeps) after first sight
         self._halt = threading.Event()
 
     def run(self):
         while not self._halt.is_set():
-            now = time.monotonic()
+            before = sleeps(self.pid)
             kids = children(self.pid)
+            after = sleeps(self.pid)
+            now = time.monotonic()
             self.samples += 1
             self.peak = max(self.peak, len(kids))
             for p, (state, start) in kids.items():
@@ -129,9 +151,14 @@ class Sampler(threading.Thread):
                     continue
                 key = (p, start)
                 self.transient.add(key)
-                first = self._first_z.setdefault(key, now)
-                if now - first >= 1.0:
-                    self.lingering.add(key)
+                if key not in self._first_z:
+                    self._first_z[key] = (now, after)
+                    continue
+                t_first, s_first = self._first_z[key]
+                if before >= 0 and s_first >= 0 and before - s_first >= 2:
+                    self.unreaped.add(key)
+                elif now - t_first >= 1.0:
+                    self.slow.add(key)
             self._halt.wait(self.period)
 
     def stop(self):

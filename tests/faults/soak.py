@@ -7,6 +7,7 @@ The last line is "soak: N passed, N failed" over the checks listed above it.
 """
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -23,48 +24,77 @@ PROFILES = {
 }
 
 
+def soak_run(p):
+    """Drive the load; return the measurements."""
+    m = {"warm_ok": True, "started": time.monotonic()}
+    procs = []
+    sampler = None
+    with et.Server("-q", "--max-clients", str(p["max_clients"])) as srv:
+        try:
+            # Warm up (first stats line, first children) before the baseline.
+            data = bytes(range(256)) * 64
+            for _ in range(20):
+                m["warm_ok"] &= et.roundtrip(srv.port, data) == data
+            stats(srv)
+            m["fd0"], m["rss0"] = srv.fd_count(), srv.rss_kib()
+            sampler = Sampler(srv.pid, 0.5)
+            sampler.start()
+            streams = echoload(srv.port, "-m", "stream", "-c", p["streams"], "-r", p["rate"],
+                               "-T", 120)
+            procs.append(streams)
+            et.wait_until(lambda: len(children(srv.pid)) >= p["streams"], 60, 0.2)
+            args = ["-n", p["total"], "-c", p["conc"], "-s", p["size"], "-a", 200, "-T", 60]
+            if p["duration"]:
+                args += ["-D", p["duration"]]
+            short = echoload(srv.port, *args)
+            procs.append(short)
+            m["short"] = load_result(short, p["limit"])
+            streams.send_signal(signal.SIGUSR2)     # end the streams: shut down, drain, verify
+            m["stream"] = load_result(streams, 120)
+            m["drained"] = et.wait_until(lambda: not children(srv.pid), 30, 0.2)
+            sampler.stop()
+            m["st"] = stats(srv)
+            m["fd1"], m["rss1"] = srv.fd_count(), srv.rss_kib()
+            m["zombies_end"] = len(srv.zombies())
+            m["sampler"] = sampler
+            try:
+                m["rc"] = srv.stop(30)
+            except subprocess.TimeoutExpired:
+                m["rc"] = "no exit 30 s after SIGTERM"
+            m["left"] = still_alive(set(sampler.seen))
+            m["reports"] = srv.sanitizer_reports()
+        finally:
+            if sampler:
+                sampler.stop()
+            for pr in procs:
+                if pr.poll() is None:
+                    pr.kill()
+                    pr.wait()
+    return m
+
+
 def main(argv):
     mode = "full" if "--full" in argv else "quick"
     p = PROFILES[mode]
     raise_nofile()
     res = et.Results("soak")
-    fig = {}
     checks = []
 
     def record(name, ok, detail=""):
         checks.append((name, ok, detail))
 
-    started = time.monotonic()
-    with et.Server("-q", "--max-clients", str(p["max_clients"])) as srv:
-        # Warm up (first stats line, first children) before the baseline.
-        data = bytes(range(256)) * 64
-        for _ in range(20):
-            if et.roundtrip(srv.port, data) != data:
-                record("warm-up echo", False)
-        stats(srv)
-        fd0, rss0 = srv.fd_count(), srv.rss_kib()
-        sampler = Sampler(srv.pid, 0.5)
-        sampler.start()
-        streams = echoload(srv.port, "-m", "stream", "-c", p["streams"], "-r", p["rate"],
-                           "-T", 120)
-        et.wait_until(lambda: len(children(srv.pid)) >= p["streams"], 60, 0.2)
-        args = ["-n", p["total"], "-c", p["conc"], "-s", p["size"], "-a", 200, "-T", 60]
-        if p["duration"]:
-            args += ["-D", p["duration"]]
-        short = echoload(srv.port, *args)
-        short_res = load_result(short, p["limit"])
-        streams.send_signal(signal.SIGUSR2)     # end the streams: shut down, drain, verify
-        stream_res = load_result(streams, 120)
-        drained = et.wait_until(lambda: not children(srv.pid), 30, 0.2)
-        sampler.stop()
-        st = stats(srv)
-        fd1, rss1 = srv.fd_count(), srv.rss_kib()
-        zombies_end = len(srv.zombies())
-        kids = set(sampler.seen)
-        rc = srv.stop(30)
-        left = still_alive(kids)
-        reports = srv.sanitizer_reports()
-
+    try:
+        m = soak_run(p)
+    except Exception as e:  # reported as one failed check, with the figures missing
+        def soak_run_completes(e=e):
+            raise e
+        res.run(soak_run_completes)
+        return res.finish()
+    short_res, stream_res, st, sampler = m["short"], m["stream"], m["st"], m["sampler"]
+    fd0, fd1, rss0, rss1 = m["fd0"], m["fd1"], m["rss0"], m["rss1"]
+    zombies_end, rc, left, reports = m["zombies_end"], m["rc"], m["left"], m["reports"]
+    drained, started = m["drained"], m["started"]
+    record("warm-up echo", m["warm_ok"])
     served = short_res["ok"] + stream_res["ok"]
     launched = short_res["connections"] + stream_res["connections"]
     fig = [
@@ -81,9 +111,10 @@ def main(argv):
         ("corrupt connections", "%d" % (short_res["corrupt"] + stream_res["corrupt"])),
         ("parent RSS", "%d KiB -> %d KiB" % (rss0, rss1)),
         ("parent fds", "%d -> %d" % (fd0, fd1)),
-        ("zombies seen", "%d lingering > 1 s, %d transient (exited, not yet reaped, in %d samples), "
-         "%d at end" % (len(sampler.lingering), len(sampler.transient), sampler.samples,
-                        zombies_end)),
+        ("zombies seen", "%d unreaped (parent ran 2 turns, zombie stayed), %d slow (> 1 s, "
+         "parent starved), %d transient (exit to waitpid) in %d samples, %d at end"
+         % (len(sampler.unreaped), len(sampler.slow), len(sampler.transient), sampler.samples,
+            zombies_end)),
         ("peak children", "%d" % sampler.peak),
         ("fork_failed / accept_errors", "%d / %d" % (st["fork_failed"], st["accept_errors"])),
     ]
@@ -106,7 +137,8 @@ def main(argv):
     record("children drained", drained and st["active"] == 0)
     record("parent fd count flat", fd1 == fd0)
     record("parent RSS flat (+<=1 MiB)", rss1 <= rss0 + 1024)
-    record("no lingering zombie", not sampler.lingering and zombies_end == 0)
+    record("no unreaped zombie", not sampler.unreaped and zombies_end == 0,
+           "%d unreaped, %d at end" % (len(sampler.unreaped), zombies_end))
     record("no fork or accept failure", st["fork_failed"] == 0 and st["accept_errors"] == 0)
     record("clean exit", rc == 0 and not left and not reports, "rc %s left %s %s" % (rc, left, reports))
     for name, ok, detail in checks:

@@ -106,7 +106,7 @@ peer_idle(int fd)
 	_exit(read(fd, &c, 1) == 0 ? 0 : 1);
 }
 
-/* Drips a byte every 200 ms (never idle for 1 s) and reads the echo. */
+/* Drips a byte every 200 ms (never idle) and reads the echo. */
 static void
 peer_drip(int fd)
 {
@@ -164,7 +164,7 @@ main(void)
 	CHECK(exited0(st));
 
 	t0 = io_now();
-	run(peer_drip, 1, 1, &res, &st);
+	run(peer_drip, 3, 1, &res, &st);
 	CHECK(res.end == SESSION_LIFETIME && res.received >= 1 &&
 	    res.sent == res.received);
 	CHECK(io_now() - t0 >= 1000);
