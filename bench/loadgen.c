@@ -55,6 +55,8 @@ now_us(void)
 }
 
 /* Count one error; print the first few. */
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static void
 fail(const char *fmt, ...)
 {

@@ -62,7 +62,37 @@ struct args_error {
 	uint32_t	 max;
 };
 
+#ifdef __FRAMAC__
+#include <string.h>	/* Frama-C's strlen and valid_read_string logic only */
+#endif
+
+/*@ predicate args_config_ok{L}(struct config *c) =
+      c->port <= ARGS_PORT_MAX &&
+      1 <= c->max_clients <= ARGS_CLIENTS_MAX &&
+      c->max_per_ip <= ARGS_CLIENTS_MAX &&
+      c->idle_timeout <= ARGS_SECONDS_MAX &&
+      c->max_lifetime <= ARGS_SECONDS_MAX &&
+      c->grace <= ARGS_SECONDS_MAX &&
+      1 <= c->backlog <= ARGS_BACKLOG_MAX &&
+      VERB_QUIET <= c->verbosity <= VERB_VERBOSE &&
+      !(c->udp && c->inetd);
+    predicate args_is_default{L}(struct config *c) =
+      c->listen == \null && c->user == \null && c->port == 7 &&
+      c->max_clients == 64 && c->max_per_ip == 0 && c->idle_timeout == 300 &&
+      c->max_lifetime == 0 && c->grace == 5 && c->backlog == 1024 &&
+      c->verbosity == VERB_NORMAL && !c->udp && !c->no_sandbox &&
+      !c->inetd && !c->help && !c->version;
+    predicate args_argv_ok{L}(int argc, char **argv) =
+      \valid_read(argv + (0 .. argc - 1)) &&
+      (\forall integer i; 0 <= i < argc ==>
+         valid_read_string(argv[i]) && strlen(argv[i]) < INT32_MAX);
+*/
+
 /* Set every field of cfg to SPEC.md's default. */
+/*@ requires \valid(cfg);
+    assigns *cfg;
+    ensures args_is_default(cfg) && args_config_ok(cfg);
+*/
 void	args_defaults(struct config *cfg);
 
 /*
@@ -71,6 +101,16 @@ void	args_defaults(struct config *cfg);
  * defaults). -h and -V stop parsing where they stand, as getopt_long users
  * who exit on them do.
  */
+/*@ requires 1 <= argc && args_argv_ok(argc, (char **)argv);
+    requires \valid(cfg) && \valid(err) && \separated(cfg, err);
+    assigns *cfg, *err;
+    ensures ARGS_OK <= \result <= ARGS_CONFLICT;
+    behavior ok:
+      ensures \result == ARGS_OK ==> args_config_ok(cfg) && err->code == ARGS_OK;
+    behavior failed:
+      ensures \result != ARGS_OK ==> args_is_default(cfg) && err->code == \result;
+      ensures \result != ARGS_OK ==> 0 <= err->index < argc;
+*/
 int	args_parse(int argc, char *const argv[], struct config *cfg,
 	    struct args_error *err);
 

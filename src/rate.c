@@ -35,11 +35,19 @@ rate_take(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
 	return true;
 }
 
+/*@ requires \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
+    assigns \nothing;
+    ensures \result ==> key[0] == 0 && key[10] == 0xff && key[11] == 0xff;
+*/
 static bool
 is_v4mapped(const uint8_t key[ADDR_KEY_LEN])
 {
 	int i;
 
+	/*@ loop invariant 0 <= i <= 10 && \forall integer j; 0 <= j < i ==> key[j] == 0;
+	    loop assigns i;
+	    loop variant 10 - i;
+	*/
 	for (i = 0; i < 10; i++)
 		if (key[i] != 0)
 			return false;

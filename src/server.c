@@ -506,12 +506,12 @@ setup(struct server *s, const struct config *cfg, struct listener *lis,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -1;
-	if (madvise(mem, slots_bytes(cfg->max_clients), MADV_DONTFORK) < 0)
-		return -1;
-	s->buf = mmap(NULL, ECHOD_BUFSIZE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	s->buf = MAP_FAILED;
+	if (madvise(mem, slots_bytes(cfg->max_clients), MADV_DONTFORK) == 0)
+		s->buf = mmap(NULL, ECHOD_BUFSIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->buf == MAP_FAILED) {
-		free(mem);
+		(void)munmap(mem, slots_bytes(cfg->max_clients));	/* mmap'd, not malloc'd */
 		return -1;
 	}
 	slots_init(&s->slots, mem, cfg->max_clients, cfg->max_per_ip);

@@ -11,6 +11,11 @@ slots_init(struct slots *l, struct slot *mem, uint32_t cap,
 	l->cap = cap;
 	l->active = 0;
 	l->per_ip = per_ip;
+	/*@ loop invariant 0 <= i <= cap;
+	    loop invariant \forall integer j; 0 <= j < i ==> mem[j].pid == 0;
+	    loop assigns i, mem[0 .. cap - 1].pid;
+	    loop variant cap - i;
+	*/
 	for (i = 0; i < cap; i++)
 		mem[i].pid = 0;
 }
@@ -21,11 +26,21 @@ slots_full(const struct slots *l)
 	return l->active >= l->cap;
 }
 
+/* Same per-IP key? */
+/*@ requires \valid_read(a + (0 .. ADDR_KEY_LEN - 1)) && \valid_read(b + (0 .. ADDR_KEY_LEN - 1));
+    assigns \nothing;
+    ensures \result <==> (\forall integer k; 0 <= k < ADDR_KEY_LEN ==> a[k] == b[k]);
+*/
 static bool
 key_equal(const uint8_t a[ADDR_KEY_LEN], const uint8_t b[ADDR_KEY_LEN])
 {
 	int i;
 
+	/*@ loop invariant 0 <= i <= ADDR_KEY_LEN;
+	    loop invariant \forall integer k; 0 <= k < i ==> a[k] == b[k];
+	    loop assigns i;
+	    loop variant ADDR_KEY_LEN - i;
+	*/
 	for (i = 0; i < ADDR_KEY_LEN; i++)
 		if (a[i] != b[i])
 			return false;
@@ -39,6 +54,10 @@ slots_count(const struct slots *l, const uint8_t key[ADDR_KEY_LEN])
 	uint32_t n;
 
 	n = 0;
+	/*@ loop invariant 0 <= i <= l->cap && n <= i;
+	    loop assigns i, n;
+	    loop variant l->cap - i;
+	*/
 	for (i = 0; i < l->cap; i++)
 		if (l->slot[i].pid != 0 && key_equal(l->slot[i].key, key))
 			n++;
@@ -61,9 +80,19 @@ slots_add(struct slots *l, int32_t pid, const uint8_t key[ADDR_KEY_LEN])
 
 	if (l->active >= l->cap)
 		return false;
+	/*@ loop invariant 0 <= i <= l->cap;
+	    loop invariant \forall integer j; 0 <= j < i ==> l->slot[j].pid != 0;
+	    loop assigns i;
+	    loop variant l->cap - i;
+	*/
 	for (i = 0; i < l->cap; i++) {
 		if (l->slot[i].pid == 0) {
 			l->slot[i].pid = pid;
+			/*@ loop invariant 0 <= k <= ADDR_KEY_LEN && l->slot[i].pid == pid;
+			    loop invariant \forall integer j; 0 <= j < k ==> l->slot[i].key[j] == key[j];
+			    loop assigns k, l->slot[i].key[0 .. ADDR_KEY_LEN - 1];
+			    loop variant ADDR_KEY_LEN - k;
+			*/
 			for (k = 0; k < ADDR_KEY_LEN; k++)
 				l->slot[i].key[k] = key[k];
 			l->active++;
@@ -78,6 +107,11 @@ slots_release(struct slots *l, int32_t pid)
 {
 	uint32_t i;
 
+	/*@ loop invariant 0 <= i <= l->cap;
+	    loop invariant \forall integer j; 0 <= j < i ==> (l->slot[j].pid != pid || pid == 0);
+	    loop assigns i;
+	    loop variant l->cap - i;
+	*/
 	for (i = 0; i < l->cap; i++) {
 		if (l->slot[i].pid == pid && pid != 0) {
 			l->slot[i].pid = 0;

@@ -1,0 +1,5 @@
+/* proofs/libc/sys/syscall.h: syscall numbers for Frama-C (its libc has none); constants only. */
+#ifndef ECHOD_FC_SYSCALL_H
+#define ECHOD_FC_SYSCALL_H
+#include "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
+#endif
