@@ -47,12 +47,9 @@ def start(name, build):
         return peers.start("echod", build, ["--max-clients", "1000"])
     if name == "echod-nosb":
         return peers.start("echod", build, ["--max-clients", "1000", "--no-sandbox"])
-    if name == "echod-static":	# optional: only with --only, if built by hand
+    if name.startswith("echod-"):	# a variant built by hand as build/bench/NAME
         return peers.start("echod", build, ["--max-clients", "1000"],
-                           binary=os.path.join(build, "bench", "echod-static"))
-    if name == "echod-orig":	# optional: the server before bench tuning, if built by hand
-        return peers.start("echod", build, ["--max-clients", "1000"],
-                           binary=os.path.join(build, "bench", "echod-orig"))
+                           binary=os.path.join(build, "bench", name))
     return peers.start(name, build)
 
 
@@ -144,7 +141,7 @@ def targets(rows, mem):
     for test in ("stream1", "stream8"):
         rr = rows.get(test, {})
         others = [(v["median"], p) for p, v in rr.items()
-                  if p not in ("echod", "echod-nosb")]
+                  if not p.startswith("echod")]
         if "echod" in rr and others:
             best, bp = max(others)
             x = rr["echod"]["median"] / best
@@ -237,7 +234,7 @@ def main():
     if a.only:
         keep = a.only.split(",")
         tests = [(t[0], t[1], t[2], [p for p in keep if p in t[3] or
-                                     p in ("echod-orig", "echod-static")], t[4])
+                                     p.startswith("echod-")], t[4])
                  for t in tests]
     missing = [p for p, tool in (("socat-exec", "socat"), ("socat-pipe", "socat"),
                                  ("tcpserver", "tcpserver"), ("xinetd", "xinetd"))
@@ -287,7 +284,8 @@ def main():
     for text, val, ok in targets(rows, mem):
         print("  %-58s %-34s %s" % (text, val, "met" if ok else "NOT met"))
     out = os.path.join(peers.ROOT, a.build, "bench",
-                       "results-%s.json" % ("quick" if quick else "full"))
+                       "results-%s.json" % ("subset" if a.tests or a.only else
+                                            "quick" if quick else "full"))
     with open(out, "w") as f:
         json.dump({"date": datetime.date.today().isoformat(), "rows": rows,
                    "mem": mem, "rounds": rounds}, f, indent=1)

@@ -66,7 +66,7 @@ struct args_error {
 #include <string.h>	/* Frama-C's strlen and valid_read_string logic only */
 #endif
 
-/*@ predicate args_config_ok{L}(struct config *c) =
+/*@ predicate args_ranges_ok{L}(struct config *c) =
       c->port <= ARGS_PORT_MAX &&
       1 <= c->max_clients <= ARGS_CLIENTS_MAX &&
       c->max_per_ip <= ARGS_CLIENTS_MAX &&
@@ -74,8 +74,9 @@ struct args_error {
       c->max_lifetime <= ARGS_SECONDS_MAX &&
       c->grace <= ARGS_SECONDS_MAX &&
       1 <= c->backlog <= ARGS_BACKLOG_MAX &&
-      VERB_QUIET <= c->verbosity <= VERB_VERBOSE &&
-      !(c->udp && c->inetd);
+      VERB_QUIET <= c->verbosity <= VERB_VERBOSE;
+    predicate args_config_ok{L}(struct config *c) =
+      args_ranges_ok(c) && !(c->udp && c->inetd);
     predicate args_is_default{L}(struct config *c) =
       c->listen == \null && c->user == \null && c->port == 7 &&
       c->max_clients == 64 && c->max_per_ip == 0 && c->idle_timeout == 300 &&
@@ -86,6 +87,11 @@ struct args_error {
       \valid_read(argv + (0 .. argc - 1)) &&
       (\forall integer i; 0 <= i < argc ==>
          valid_read_string(argv[i]) && strlen(argv[i]) < INT32_MAX);
+    predicate args_apart{L}(int argc, char **argv, struct config *c,
+        struct args_error *e) =
+      \separated(c, e) &&
+      (\forall integer i; 0 <= i < argc ==>
+         \separated(argv[i] + (0 .. strlen(argv[i])), c, e));
 */
 
 /* Set every field of cfg to SPEC.md's default. */
@@ -102,7 +108,8 @@ void	args_defaults(struct config *cfg);
  * who exit on them do.
  */
 /*@ requires 1 <= argc && args_argv_ok(argc, (char **)argv);
-    requires \valid(cfg) && \valid(err) && \separated(cfg, err);
+    requires \valid(cfg) && \valid(err);
+    requires args_apart(argc, (char **)argv, cfg, err);
     assigns *cfg, *err;
     ensures ARGS_OK <= \result <= ARGS_CONFLICT;
     behavior ok:

@@ -58,12 +58,23 @@ args_defaults(struct config *cfg)
 	cfg->version = false;
 }
 
+/*@ predicate opts_ok = \forall integer k; 0 <= k < O_COUNT ==>
+      valid_read_string(opts[k].name) && strlen(opts[k].name) < 16;
+*/
+
 /* Index of the option whose short name is c, or O_COUNT. */
+/*@ assigns \nothing;
+    ensures 0 <= \result <= O_COUNT;
+*/
 static int
 find_short(char c)
 {
 	int i;
 
+	/*@ loop invariant 0 <= i <= O_COUNT;
+	    loop assigns i;
+	    loop variant O_COUNT - i;
+	*/
 	for (i = 0; i < O_COUNT; i++)
 		if (opts[i].letter != 0 && opts[i].letter == c)
 			return i;
@@ -71,11 +82,21 @@ find_short(char c)
 }
 
 /* Does word (ending at NUL or '=') spell exactly name? *end gets the stop. */
+/*@ requires valid_read_string(word) && valid_read_string(name) && strlen(name) < 16;
+    requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
+    assigns *end;
+    ensures \result ==> \exists integer k; 0 <= k <= strlen(word) && *end == word + k;
+*/
 static bool
 long_matches(const char *word, const char *name, const char **end)
 {
 	size_t i;
 
+	/*@ loop invariant 0 <= i <= strlen(name) && i <= strlen(word);
+	    loop invariant \forall integer j; 0 <= j < i ==> word[j] == name[j];
+	    loop assigns i;
+	    loop variant strlen(name) - i;
+	*/
 	for (i = 0; name[i] != '\0'; i++)
 		if (word[i] != name[i])
 			return false;
@@ -86,17 +107,32 @@ long_matches(const char *word, const char *name, const char **end)
 }
 
 /* Index of the long option spelled at word (no abbreviations), or O_COUNT. */
+/*@ requires opts_ok && valid_read_string(word);
+    requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
+    assigns *end;
+    ensures 0 <= \result <= O_COUNT;
+    ensures \result < O_COUNT ==> \exists integer k; 0 <= k <= strlen(word) && *end == word + k;
+*/
 static int
 find_long(const char *word, const char **end)
 {
 	int i;
 
+	/*@ loop invariant 0 <= i <= O_COUNT;
+	    loop assigns i, *end;
+	    loop variant O_COUNT - i;
+	*/
 	for (i = 0; i < O_COUNT; i++)
 		if (long_matches(word, opts[i].name, end))
 			return i;
 	return O_COUNT;
 }
 
+/* Describe the error in *err and return its code. */
+/*@ requires \valid(err) && 0 <= id <= O_COUNT && ARGS_OK < code <= ARGS_CONFLICT;
+    assigns err->code, err->index, err->opt, err->min, err->max;
+    ensures \result == code && err->code == code && err->index == index;
+*/
 static int
 fail(struct args_error *err, int code, int index, int id)
 {
@@ -110,6 +146,9 @@ fail(struct args_error *err, int code, int index, int id)
 	return code;
 }
 
+/*@ assigns \nothing;
+    ensures ARGS_EMPTY <= \result <= ARGS_RANGE;
+*/
 static int
 num_to_err(int r)
 {
@@ -126,6 +165,13 @@ num_to_err(int r)
 }
 
 /* Store the argument val of option id into cfg; ARGS_OK or an error code. */
+/*@ requires \valid(cfg) && args_ranges_ok(cfg) && valid_read_string(val);
+    requires O_LISTEN <= id <= O_USER;
+    assigns cfg->listen, cfg->user, cfg->port, cfg->max_clients, cfg->max_per_ip,
+      cfg->idle_timeout, cfg->max_lifetime, cfg->grace, cfg->backlog;
+    ensures args_ranges_ok(cfg);
+    ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_RANGE;
+*/
 static int
 apply_arg(struct config *cfg, int id, const char *val)
 {
@@ -173,6 +219,11 @@ apply_arg(struct config *cfg, int id, const char *val)
 }
 
 /* Apply flag option id. Returns true when parsing must stop (-h, -V). */
+/*@ requires \valid(cfg) && args_ranges_ok(cfg) && O_UDP <= id <= O_VERSION;
+    assigns cfg->udp, cfg->no_sandbox, cfg->inetd, cfg->verbosity, cfg->help,
+      cfg->version;
+    ensures args_ranges_ok(cfg);
+*/
 static bool
 apply_flag(struct config *cfg, int id)
 {
@@ -206,6 +257,17 @@ apply_flag(struct config *cfg, int id)
  * Parse one "--name[=value]" word at argv[*i]. Returns ARGS_OK, an error,
  * or -1 when parsing must stop successfully.
  */
+/*@ requires opts_ok && args_argv_ok(argc, (char **)argv) && \valid(i);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires \separated(i, cfg, err);
+    requires 1 <= *i < argc && strlen(argv[*i]) >= 2;
+    requires args_ranges_ok(cfg);
+    assigns *i, *cfg, *err;
+    ensures \old(*i) <= *i < argc;
+    ensures args_ranges_ok(cfg);
+    ensures \result == -1 || \result == ARGS_OK ||
+      (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+*/
 static int
 parse_long(int argc, char *const argv[], int *i, struct config *cfg,
     struct args_error *err)
@@ -242,6 +304,17 @@ parse_long(int argc, char *const argv[], int *i, struct config *cfg,
  * Parse one "-abc" word (bundled flags, the last one may take an argument
  * attached or in the next word). Same returns as parse_long().
  */
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires \separated(i, cfg, err);
+    requires 1 <= *i < argc && strlen(argv[*i]) >= 1;
+    requires args_ranges_ok(cfg);
+    assigns *i, *cfg, *err;
+    ensures \old(*i) <= *i < argc;
+    ensures args_ranges_ok(cfg);
+    ensures \result == -1 || \result == ARGS_OK ||
+      (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+*/
 static int
 parse_short(int argc, char *const argv[], int *i, struct config *cfg,
     struct args_error *err)
@@ -253,6 +326,11 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	int j;
 
 	w = argv[*i];
+	/*@ loop invariant 1 <= j <= strlen(w) && *i == \at(*i, Pre);
+	    loop invariant args_ranges_ok(cfg);
+	    loop assigns j, *cfg, *err, *i;
+	    loop variant strlen(w) - j;
+	*/
 	for (j = 1; w[j] != '\0'; j++) {
 		id = find_short(w[j]);
 		if (id == O_COUNT) {
@@ -265,6 +343,8 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 			continue;
 		}
 		if (w[j + 1] != '\0') {
+			//@ assert j + 1 <= strlen(w);
+			//@ assert valid_read_string(w + j + 1);
 			val = w + j + 1;
 		} else {
 			if (*i + 1 >= argc)

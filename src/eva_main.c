@@ -17,18 +17,20 @@ static char *eva_argv[EVA_ARGS + 1];
 
 /* Any command line of up to EVA_ARGS words of up to EVA_WORD bytes each. */
 int
+/* cppcheck-suppress unusedFunction ; the Frama-C EVA entry point (frama-c -main eva_main), called by no C code */
 eva_main(void)
 {
 	int argc;
 	int i;
 
-	argc = Frama_C_interval(1, EVA_ARGS);
+	/* One analysis state per argc, so argv[argc] == NULL stays exact. */
+	argc = Frama_C_interval_split(1, EVA_ARGS);
 	for (i = 0; i < EVA_ARGS; i++) {
 		Frama_C_make_unknown(eva_words[i], EVA_WORD);
 		eva_words[i][EVA_WORD] = '\0';
-		eva_argv[i] = eva_words[i];
+		eva_argv[i] = i < argc ? eva_words[i] : NULL;
 	}
-	eva_argv[argc] = NULL;
+	eva_argv[EVA_ARGS] = NULL;
 	/* The kernel may deliver any handled signal at any time. */
 	sig_handler_for_eva(SIGCHLD);
 	sig_handler_for_eva(SIGTERM);

@@ -35,7 +35,6 @@ on_signal(int signo)
 
 #ifdef __FRAMAC__
 void
-/* cppcheck-suppress unusedFunction ; the entry point of the Frama-C Eva driver, never called by echod */
 sig_handler_for_eva(int signo)
 {
 	on_signal(signo);
