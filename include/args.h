@@ -89,7 +89,7 @@ struct args_error {
          valid_read_string(argv[i]) && strlen(argv[i]) < INT32_MAX);
     predicate args_apart{L}(int argc, char **argv, struct config *c,
         struct args_error *e) =
-      \separated(c, e) &&
+      \separated(c, e) && \separated(argv + (0 .. argc - 1), c, e) &&
       (\forall integer i; 0 <= i < argc ==>
          \separated(argv[i] + (0 .. strlen(argv[i])), c, e));
 */

@@ -326,41 +326,52 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	int j;
 
 	w = argv[*i];
-	/*@ loop invariant 1 <= j <= strlen(w) && *i == \at(*i, Pre);
+	//@ assert \separated(w + (0 .. strlen(w)), cfg, err);
+	/*@ loop invariant 1 <= j <= strlen(w);
 	    loop invariant args_ranges_ok(cfg);
-	    loop assigns j, *cfg, *err, *i;
+	    loop assigns j, id, cfg->udp, cfg->no_sandbox, cfg->inetd,
+	      cfg->verbosity, cfg->help, cfg->version;
 	    loop variant strlen(w) - j;
 	*/
 	for (j = 1; w[j] != '\0'; j++) {
 		id = find_short(w[j]);
-		if (id == O_COUNT) {
-			err->bad = w[j];
-			return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
-		}
-		if (!opts[id].arg) {
-			if (apply_flag(cfg, id))
-				return -1;
-			continue;
-		}
-		if (w[j + 1] != '\0') {
-			//@ assert j + 1 <= strlen(w);
-			//@ assert valid_read_string(w + j + 1);
-			val = w + j + 1;
-		} else {
-			if (*i + 1 >= argc)
-				return fail(err, ARGS_MISSING, *i, id);
-			*i += 1;
-			val = argv[*i];
-		}
-		r = apply_arg(cfg, id, val);
-		if (r != ARGS_OK)
-			return fail(err, r, *i, id);
-		return ARGS_OK;
+		if (id == O_COUNT || opts[id].arg)
+			break;		/* unknown, or takes the rest as argument */
+		if (apply_flag(cfg, id))
+			return -1;
 	}
+	if (w[j] == '\0')
+		return ARGS_OK;
+	if (id == O_COUNT) {
+		err->bad = w[j];
+		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
+	}
+	if (w[j + 1] != '\0') {
+		//@ assert j + 1 <= strlen(w);
+		val = w + j + 1;
+		//@ assert attached: valid_read_string(val);
+	} else {
+		if (*i + 1 >= argc)
+			return fail(err, ARGS_MISSING, *i, id);
+		*i += 1;
+		val = argv[*i];
+		//@ assert next_word: valid_read_string(val);
+	}
+	r = apply_arg(cfg, id, val);
+	if (r != ARGS_OK)
+		return fail(err, r, *i, id);
 	return ARGS_OK;
 }
 
 /* Parse every word; the argument words of options are consumed with them. */
+/*@ requires opts_ok && 1 <= argc && args_argv_ok(argc, (char **)argv);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires args_ranges_ok(cfg);
+    assigns *cfg, *err;
+    ensures ARGS_OK <= \result <= ARGS_CONFLICT;
+    ensures \result == ARGS_OK ==> args_config_ok(cfg);
+    ensures \result != ARGS_OK ==> err->code == \result && 0 <= err->index < argc;
+*/
 static int
 parse_words(int argc, char *const argv[], struct config *cfg,
     struct args_error *err)
@@ -369,6 +380,10 @@ parse_words(int argc, char *const argv[], struct config *cfg,
 	int i;
 	int r;
 
+	/*@ loop invariant 1 <= i <= argc && args_ranges_ok(cfg);
+	    loop assigns i, w, r, *cfg, *err;
+	    loop variant argc - i;
+	*/
 	for (i = 1; i < argc; i++) {
 		w = argv[i];
 		if (w[0] == '-' && w[1] == '-' && w[2] == '\0') {
@@ -406,6 +421,7 @@ args_parse(int argc, char *const argv[], struct config *cfg,
 	err->min = 0;
 	err->max = 0;
 	args_defaults(cfg);
+	//@ assert opts_ok;
 	r = parse_words(argc, argv, cfg, err);
 	if (r != ARGS_OK)
 		args_defaults(cfg);
