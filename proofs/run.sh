@@ -2,8 +2,10 @@
 # proofs/run.sh OUTDIR "WP FILES" "EVA FILES": run WP (+RTE, smoke tests) and
 # EVA, check the goal count against proofs/goals.expected, print the summary.
 set -u
-out=$1 wpsrc=$2 evasrc=$3
-mkdir -p "$out"
+top=$1 wpsrc=$2 evasrc=$3
+mkdir -p "$top"
+# A private directory per run: concurrent `make proofs` must not share logs.
+out=$(mktemp -d "$top/run.XXXXXX") || exit 1
 CPP='-Iinclude -D_POSIX_C_SOURCE=200809L'
 WARN='-warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast'
 pass=0 fail=0
@@ -62,5 +64,9 @@ else
 	grep -E '^\S+:[0-9]+: Warning:|alarm' "$out/eva.log" | head -n 40 | sed 's/^/    /'
 fi
 
+# Keep the latest logs at a stable place for reading.
+cp "$out/wp.log" "$out/eva.log" "$top/" 2>/dev/null
+rm -rf "$out/wp-session"
+echo "proofs: logs in $out (copied to $top/wp.log, $top/eva.log)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -56,7 +56,12 @@ io_now(void)
 	/* CLOCK_MONOTONIC cannot fail with a valid pointer. */
 	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* Clamped to what the deadline arithmetic is proven for (io.h). */
-	sec = ts.tv_sec < 0 ? 0 : ts.tv_sec > IO_NOW_SEC_MAX ? IO_NOW_SEC_MAX : (int64_t)ts.tv_sec;
+	/* Widened first: with a 32-bit time_t (armhf) the upper clamp never binds. */
+	sec = (int64_t)ts.tv_sec;
+	if (sec < 0)
+		sec = 0;
+	else if (sec > IO_NOW_SEC_MAX)
+		sec = IO_NOW_SEC_MAX;
 	ms = ts.tv_nsec < 0 || ts.tv_nsec > 999999999 ? 0 : (int64_t)(ts.tv_nsec / 1000000);
 	return sec * 1000 + ms;
 }
