@@ -62,7 +62,11 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Does some word before a "--" spell a long option getopt_long would abbreviate? */
+/*
+ * Does some word spell a long option getopt_long might abbreviate? Every
+ * word is looked at, also after a "--": that "--" may be the argument of
+ * an option (-u --), so it does not always end the options.
+ */
 static int
 has_abbreviation(int argc, char *const argv[])
 {
@@ -72,7 +76,7 @@ has_abbreviation(int argc, char *const argv[])
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
-			return 0;
+			continue;
 		if (strncmp(argv[i], "--", 2) != 0)
 			continue;
 		n = strcspn(argv[i] + 2, "=");

@@ -19,9 +19,11 @@ struct ebuf {
 	bool	 eof;
 };
 
-/*@ predicate ebuf_inv(struct ebuf *b) =
-      \valid(b) && 0 < b->cap && b->head <= b->tail && b->tail <= b->cap &&
+/*@ predicate ebuf_inv_r(struct ebuf *b) =
+      \valid_read(b) && 0 < b->cap && b->head <= b->tail && b->tail <= b->cap &&
       \valid(b->mem + (0 .. b->cap - 1)) && \separated(b, b->mem + (0 .. b->cap - 1));
+    // ebuf_inv_r is for const b: EVA holds \valid false on a pointer to const.
+    predicate ebuf_inv(struct ebuf *b) = \valid(b) && ebuf_inv_r(b);
 */
 
 /* Start an empty buffer over mem[0..cap-1]. */
@@ -35,7 +37,7 @@ struct ebuf {
 void	ebuf_init(struct ebuf *b, char *mem, size_t cap);
 
 /* Room to read into: 0 once EOF was seen. */
-/*@ requires ebuf_inv(b);
+/*@ requires ebuf_inv_r(b);
     assigns \nothing;
     behavior at_eof:
       assumes b->eof;
@@ -48,7 +50,7 @@ void	ebuf_init(struct ebuf *b, char *mem, size_t cap);
 size_t	ebuf_room(const struct ebuf *b);
 
 /* Where the next read goes. */
-/*@ requires ebuf_inv(b);
+/*@ requires ebuf_inv_r(b);
     assigns \nothing;
     ensures \result == b->mem + b->tail;
 */
@@ -71,14 +73,14 @@ void	ebuf_ingest(struct ebuf *b, size_t n);
 void	ebuf_set_eof(struct ebuf *b);
 
 /* Bytes read and not yet written back. */
-/*@ requires ebuf_inv(b);
+/*@ requires ebuf_inv_r(b);
     assigns \nothing;
     ensures \result == b->tail - b->head;
 */
 size_t	ebuf_pending(const struct ebuf *b);
 
 /* Where the next write comes from. */
-/*@ requires ebuf_inv(b);
+/*@ requires ebuf_inv_r(b);
     assigns \nothing;
     ensures \result == b->mem + b->head;
 */
@@ -100,7 +102,7 @@ const char *ebuf_out(const struct ebuf *b);
 void	ebuf_consume(struct ebuf *b, size_t n);
 
 /* The session is over: EOF seen and everything written back. */
-/*@ requires ebuf_inv(b);
+/*@ requires ebuf_inv_r(b);
     assigns \nothing;
     ensures \result <==> (b->eof && b->head == b->tail);
 */

@@ -22,9 +22,11 @@ struct slots {
 	uint32_t		 per_ip;	/* 0: no per-IP limit */
 };
 
-/*@ predicate slots_inv{L}(struct slots *l) =
-      \valid(l) && \valid(l->slot + (0 .. l->cap - 1)) &&
+/*@ predicate slots_inv_r{L}(struct slots *l) =
+      \valid_read(l) && \valid(l->slot + (0 .. l->cap - 1)) &&
       \separated(l, l->slot + (0 .. l->cap - 1)) && l->active <= l->cap;
+    // slots_inv_r is for const l: EVA holds \valid false on a pointer to const.
+    predicate slots_inv{L}(struct slots *l) = \valid(l) && slots_inv_r(l);
     predicate slots_free{L}(struct slots *l) =
       \exists integer i; 0 <= i < l->cap && l->slot[i].pid == 0;
     predicate slots_holds{L}(struct slots *l, integer pid) =
@@ -43,21 +45,21 @@ void	slots_init(struct slots *l, struct slot *mem, uint32_t cap,
 	    uint32_t per_ip);
 
 /* Every slot is taken: stop accepting until a child exits. */
-/*@ requires slots_inv(l);
+/*@ requires slots_inv_r(l);
     assigns \nothing;
     ensures \result <==> l->active >= l->cap;
 */
 bool	slots_full(const struct slots *l);
 
 /* Live children serving key. */
-/*@ requires slots_inv(l) && \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
+/*@ requires slots_inv_r(l) && \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
     assigns \nothing;
     ensures \result <= l->cap;
 */
 uint32_t slots_count(const struct slots *l, const uint8_t key[ADDR_KEY_LEN]);
 
 /* May one more connection from key be served under --max-per-ip? */
-/*@ requires slots_inv(l) && \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
+/*@ requires slots_inv_r(l) && \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
     assigns \nothing;
     behavior unlimited:
       assumes l->per_ip == 0;

@@ -3,12 +3,16 @@
 # copies), then EVA over the whole server from src/eva_main.c. proofs/run.sh
 # holds the flags; proofs/README.md says what is proven.
 
-# WP: the pure core, the io seam and the echo session.
-# args.c is not yet under WP (proofs/README.md, "Not proven").
-PROOF_WP_SRC	:= $(filter-out src/args.c,$(CORE:%=src/%.c)) src/io.c src/session.c
+# WP: the pure core (args.c included), the io seam and the echo session.
+PROOF_WP_SRC	:= $(CORE:%=src/%.c) src/io.c src/session.c
 # EVA: every file linked into build/echod, plus the analysis entry point.
 PROOF_EVA_SRC	:= $(CORE:%=src/%.c) $(SHELL_SRC:%=src/%.c) src/eva_main.c
 
-.PHONY: proofs
+.PHONY: proofs proofs-wp
 proofs:
 	@sh proofs/run.sh "$(BUILD)/proofs" "$(PROOF_WP_SRC)" "$(PROOF_EVA_SRC)"
+
+# What make check runs: WP in full (every goal, goal count, smoke tests);
+# EVA is left out until it finishes within the CI budget (proofs/README.md).
+proofs-wp:
+	@PROOFS_EVA=0 sh proofs/run.sh "$(BUILD)/proofs" "$(PROOF_WP_SRC)" "$(PROOF_EVA_SRC)"

@@ -48,24 +48,59 @@ else
 fi
 
 # --- EVA --------------------------------------------------------------------
+# PROOFS_EVA=0 (the `proofs-wp` target, which make check runs) leaves EVA out:
+# EVA over the whole server does not yet finish within the CI budget
+# (proofs/README.md, "EVA status"). It is never counted as passed then.
+if [ "${PROOFS_EVA:-1}" = 0 ]; then
+	echo "eva: not run (PROOFS_EVA=0); run 'make proofs' for WP and EVA"
+else
+# proofs/libc/eva_models.c: bodies for libc calls Frama-C leaves unspecified
+# (trusted; proofs/README.md). Every alarm must be discharged by WP or listed,
+# with its reason, in proofs/eva-exceptions.txt; a listed alarm that no longer
+# occurs fails too, so the list cannot go stale. Discharged by WP: an alarm in
+# a file WP proved completely above: WP proved that run-time check or callee
+# precondition for every state allowed by the enclosing function's contract,
+# and EVA checks that contract at each call site (an alarm there if not).
+# echo_session runs as its contract (-eva-use-spec), which WP proves above:
+# its body is analysed by WP, not re-unrolled by EVA for every child the
+# server loop forks (that took EVA over 10 minutes). Precision 2: at 5, the
+# address formatting of symbolic inet_ntop text alone ran over 10 minutes.
+# EVA is bounded (timeout) so `make proofs` stays within the CI budget.
 # shellcheck disable=SC2086
-frama-c -cpp-extra-args="$CPP -Iproofs/libc -include proofs/libc/echod_fc_extra.h" $WARN $evasrc -main eva_main \
-	-c11 -eva -eva-precision 5 -eva-no-alloc-returns-null \
+timeout "${EVA_TIMEOUT:-540}" frama-c -cpp-extra-args="$CPP -Iproofs/libc -include proofs/libc/echod_fc_extra.h" $WARN $evasrc proofs/libc/eva_models.c -main eva_main \
+	-c11 -eva -eva-precision 2 -eva-no-alloc-returns-null -eva-use-spec echo_session \
 	-then -report -report-no-proven >"$out/eva.log" 2>&1
 evarc=$?
-alarms=$(grep -E '^\[eva:summary\]|alarms generated' "$out/eva.log" | \
-	sed -nE 's/.* ([0-9]+) alarms? generated.*/\1/p' | tail -n 1)
-allowed=$(grep -cE '^\| eva-alarm ' proofs/README.md 2>/dev/null)
-echo "eva: ${alarms:-?} alarms"
-if [ "$evarc" -eq 0 ] && [ -n "$alarms" ] && [ "$alarms" -le "$allowed" ]; then
-	ok "EVA alarms $alarms within the $allowed listed in proofs/README.md"
+awk -f proofs/eva-alarms.awk "$out/eva.log" | sort >"$out/eva-alarms.txt"
+alarms=$(wc -l <"$out/eva-alarms.txt")
+coverage=$(sed -nE 's/.*functions analyzed \(out of ([0-9]+)\): ([0-9]+)% coverage.*/\2% of \1 functions/p' "$out/eva.log")
+: >"$out/eva-wp.txt"
+if [ "$wprc" -eq 0 ] && [ "$goals_ok" -eq "$goals" ] && [ "$goals" -gt 0 ]; then
+	for f in $wpsrc; do
+		grep -F "$f: " "$out/eva-alarms.txt" >>"$out/eva-wp.txt"
+	done
+fi
+sort "$out/eva-wp.txt" -o "$out/eva-wp.txt"
+comm -23 "$out/eva-alarms.txt" "$out/eva-wp.txt" >"$out/eva-left.txt"
+sed -e '/^#/d' -e '/^[[:space:]]*$/d' -e 's/ | .*//' proofs/eva-exceptions.txt 2>/dev/null | \
+	sort >"$out/eva-listed.txt"
+comm -23 "$out/eva-left.txt" "$out/eva-listed.txt" >"$out/eva-new.txt"
+comm -13 "$out/eva-alarms.txt" "$out/eva-listed.txt" >"$out/eva-stale.txt"
+echo "eva: $alarms alarms ($(wc -l <"$out/eva-wp.txt") discharged by WP, $(wc -l <"$out/eva-listed.txt") listed in proofs/eva-exceptions.txt); coverage ${coverage:-?}"
+if [ "$evarc" -eq 0 ] && [ -n "$coverage" ] && [ ! -s "$out/eva-new.txt" ] && [ ! -s "$out/eva-stale.txt" ]; then
+	ok "EVA: every alarm discharged by WP or listed in proofs/eva-exceptions.txt"
 else
-	ko "EVA (rc $evarc): ${alarms:-?} alarms, $allowed listed; see $out/eva.log"
-	grep -E '^\S+:[0-9]+: Warning:|alarm' "$out/eva.log" | head -n 40 | sed 's/^/    /'
+	[ "$evarc" -eq 124 ] && echo "proofs: EVA did not finish within ${EVA_TIMEOUT:-540} s (EVA_TIMEOUT)"
+	ko "EVA (rc $evarc): alarms neither discharged nor listed, then listed but gone; see $out/eva.log"
+	sed 's/^/    new: /' "$out/eva-new.txt"
+	sed 's/^/    stale: /' "$out/eva-stale.txt"
+	grep -E 'User Error|Frama-C aborted' "$out/eva.log" | sed 's/^/    /'
+fi
+
 fi
 
 # Keep the latest logs at a stable place for reading.
-cp "$out/wp.log" "$out/eva.log" "$top/" 2>/dev/null
+cp "$out/wp.log" "$out/eva.log" "$out/eva-alarms.txt" "$top/" 2>/dev/null
 rm -rf "$out/wp-session"
 echo "proofs: logs in $out (copied to $top/wp.log, $top/eva.log)"
 echo "$pass passed, $fail failed"

@@ -10,8 +10,13 @@ enum opt_id {
 	O_HELP, O_VERSION, O_COUNT
 };
 
+/* Long names live in the table itself, NUL-padded to a fixed size, so WP
+   knows their bytes and every comparison loop is bounded. At most 15
+   characters: err->opt points at one and must stay NUL-terminated. */
+#define OPT_NAME_SIZE	16
+
 struct optdef {
-	const char	*name;		/* long name */
+	char		 name[OPT_NAME_SIZE];	/* long name, NUL-terminated */
 	char		 letter;	/* short name, 0 if none */
 	bool		 arg;		/* takes an argument */
 	uint32_t	 min;		/* range, for number arguments */
@@ -20,22 +25,22 @@ struct optdef {
 
 /* Indexed by enum opt_id. min > max marks a non-number argument. */
 static const struct optdef opts[O_COUNT] = {
-	{ "listen",		'l', true,  1, 0 },
-	{ "port",		'p', true,  0, ARGS_PORT_MAX },
-	{ "max-clients",	'c', true,  1, ARGS_CLIENTS_MAX },
-	{ "max-per-ip",		'C', true,  0, ARGS_CLIENTS_MAX },
-	{ "idle-timeout",	't', true,  0, ARGS_SECONDS_MAX },
-	{ "max-lifetime",	'T', true,  0, ARGS_SECONDS_MAX },
-	{ "grace",		'g', true,  0, ARGS_SECONDS_MAX },
-	{ "backlog",		'b', true,  1, ARGS_BACKLOG_MAX },
-	{ "user",		'u', true,  1, 0 },
-	{ "udp",		0,   false, 0, 0 },
-	{ "no-sandbox",		0,   false, 0, 0 },
-	{ "inetd",		0,   false, 0, 0 },
-	{ "quiet",		'q', false, 0, 0 },
-	{ "verbose",		'v', false, 0, 0 },
-	{ "help",		'h', false, 0, 0 },
-	{ "version",		'V', false, 0, 0 },
+	{ { "listen" },		'l', true,  1, 0 },
+	{ { "port" },		'p', true,  0, ARGS_PORT_MAX },
+	{ { "max-clients" },	'c', true,  1, ARGS_CLIENTS_MAX },
+	{ { "max-per-ip" },	'C', true,  0, ARGS_CLIENTS_MAX },
+	{ { "idle-timeout" },	't', true,  0, ARGS_SECONDS_MAX },
+	{ { "max-lifetime" },	'T', true,  0, ARGS_SECONDS_MAX },
+	{ { "grace" },		'g', true,  0, ARGS_SECONDS_MAX },
+	{ { "backlog" },	'b', true,  1, ARGS_BACKLOG_MAX },
+	{ { "user" },		'u', true,  1, 0 },
+	{ { "udp" },		0,   false, 0, 0 },
+	{ { "no-sandbox" },	0,   false, 0, 0 },
+	{ { "inetd" },		0,   false, 0, 0 },
+	{ { "quiet" },		'q', false, 0, 0 },
+	{ { "verbose" },	'v', false, 0, 0 },
+	{ { "help" },		'h', false, 0, 0 },
+	{ { "version" },	'V', false, 0, 0 },
 };
 
 void
@@ -58,10 +63,6 @@ args_defaults(struct config *cfg)
 	cfg->version = false;
 }
 
-/*@ predicate opts_ok = \forall integer k; 0 <= k < O_COUNT ==>
-      valid_read_string(opts[k].name) && strlen(opts[k].name) < 16;
-*/
-
 /* Index of the option whose short name is c, or O_COUNT. */
 /*@ assigns \nothing;
     ensures 0 <= \result <= O_COUNT;
@@ -82,7 +83,7 @@ find_short(char c)
 }
 
 /* Does word (ending at NUL or '=') spell exactly name? *end gets the stop. */
-/*@ requires valid_read_string(word) && valid_read_string(name) && strlen(name) < 16;
+/*@ requires valid_read_string(word) && \valid_read(name + (0 .. OPT_NAME_SIZE - 1));
     requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
     assigns *end;
     ensures \result ==> \exists integer k; 0 <= k <= strlen(word) && *end == word + k;
@@ -92,12 +93,12 @@ long_matches(const char *word, const char *name, const char **end)
 {
 	size_t i;
 
-	/*@ loop invariant 0 <= i <= strlen(name) && i <= strlen(word);
-	    loop invariant \forall integer j; 0 <= j < i ==> word[j] == name[j];
+	/*@ loop invariant 0 <= i <= OPT_NAME_SIZE && i <= strlen(word);
+	    loop invariant \forall integer j; 0 <= j < i ==> word[j] == name[j] && name[j] != 0;
 	    loop assigns i;
-	    loop variant strlen(name) - i;
+	    loop variant OPT_NAME_SIZE - i;
 	*/
-	for (i = 0; name[i] != '\0'; i++)
+	for (i = 0; i < OPT_NAME_SIZE && name[i] != '\0'; i++)
 		if (word[i] != name[i])
 			return false;
 	if (word[i] != '\0' && word[i] != '=')
@@ -107,7 +108,7 @@ long_matches(const char *word, const char *name, const char **end)
 }
 
 /* Index of the long option spelled at word (no abbreviations), or O_COUNT. */
-/*@ requires opts_ok && valid_read_string(word);
+/*@ requires valid_read_string(word);
     requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
     assigns *end;
     ensures 0 <= \result <= O_COUNT;
@@ -223,6 +224,7 @@ apply_arg(struct config *cfg, int id, const char *val)
     assigns cfg->udp, cfg->no_sandbox, cfg->inetd, cfg->verbosity, cfg->help,
       cfg->version;
     ensures args_ranges_ok(cfg);
+    ensures \result ==> cfg->help || cfg->version;
 */
 static bool
 apply_flag(struct config *cfg, int id)
@@ -257,14 +259,16 @@ apply_flag(struct config *cfg, int id)
  * Parse one "--name[=value]" word at argv[*i]. Returns ARGS_OK, an error,
  * or -1 when parsing must stop successfully.
  */
-/*@ requires opts_ok && args_argv_ok(argc, (char **)argv) && \valid(i);
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i);
     requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
     requires \separated(i, cfg, err);
     requires 1 <= *i < argc && strlen(argv[*i]) >= 2;
     requires args_ranges_ok(cfg);
-    assigns *i, *cfg, *err;
+    assigns *i, *cfg, err->code, err->index, err->opt, err->min, err->max;
     ensures \old(*i) <= *i < argc;
     ensures args_ranges_ok(cfg);
+    ensures \result == -1 ==> cfg->help || cfg->version;
+    ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
     ensures \result == -1 || \result == ARGS_OK ||
       (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
 */
@@ -302,22 +306,29 @@ parse_long(int argc, char *const argv[], int *i, struct config *cfg,
 
 /*
  * Parse one "-abc" word (bundled flags, the last one may take an argument
- * attached or in the next word). Same returns as parse_long().
+ * attached or in the next word). Same returns as parse_long(); for an
+ * unknown option character *bad gets its position in the word, else 0 (the
+ * caller copies the character into err->bad: no char is written here, so
+ * argv's strings stay provably intact).
  */
-/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i);
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i) && \valid(bad);
     requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
-    requires \separated(i, cfg, err);
+    requires \separated(i, bad, cfg, err);
     requires 1 <= *i < argc && strlen(argv[*i]) >= 1;
     requires args_ranges_ok(cfg);
-    assigns *i, *cfg, *err;
+    assigns *i, *bad, *cfg, err->code, err->index, err->opt, err->min, err->max;
     ensures \old(*i) <= *i < argc;
     ensures args_ranges_ok(cfg);
+    ensures *bad == 0 || (\result == ARGS_UNKNOWN && err->index == *i &&
+      1 <= *bad < strlen(argv[*i]));
+    ensures \result == -1 ==> cfg->help || cfg->version;
+    ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
     ensures \result == -1 || \result == ARGS_OK ||
       (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
 */
 static int
 parse_short(int argc, char *const argv[], int *i, struct config *cfg,
-    struct args_error *err)
+    struct args_error *err, int *bad)
 {
 	const char *w;
 	const char *val;
@@ -325,6 +336,7 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	int r;
 	int j;
 
+	*bad = 0;
 	w = argv[*i];
 	//@ assert \separated(w + (0 .. strlen(w)), cfg, err);
 	/*@ loop invariant 1 <= j <= strlen(w);
@@ -343,7 +355,7 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	if (w[j] == '\0')
 		return ARGS_OK;
 	if (id == O_COUNT) {
-		err->bad = w[j];
+		*bad = j;
 		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
 	}
 	if (w[j + 1] != '\0') {
@@ -363,25 +375,34 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	return ARGS_OK;
 }
 
-/* Parse every word; the argument words of options are consumed with them. */
-/*@ requires opts_ok && 1 <= argc && args_argv_ok(argc, (char **)argv);
+/*
+ * Parse every word; the argument words of options are consumed with them.
+ * Everything but err->bad; *bad as in parse_short(), for word err->index.
+ */
+/*@ requires 1 <= argc && args_argv_ok(argc, (char **)argv) && \valid(bad);
     requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
-    requires args_ranges_ok(cfg);
-    assigns *cfg, *err;
+    requires \separated(bad, cfg, err);
+    requires args_ranges_ok(cfg) && *bad == 0;
+    assigns *bad, *cfg, err->code, err->index, err->opt, err->min, err->max;
     ensures ARGS_OK <= \result <= ARGS_CONFLICT;
+    ensures *bad == 0 || (0 <= err->index < argc && 1 <= *bad < strlen(argv[err->index]));
     ensures \result == ARGS_OK ==> args_config_ok(cfg);
     ensures \result != ARGS_OK ==> err->code == \result && 0 <= err->index < argc;
+    ensures \result == ARGS_OK ==> err->code == \old(err->code);
 */
 static int
-parse_words(int argc, char *const argv[], struct config *cfg,
-    struct args_error *err)
+parse_loop(int argc, char *const argv[], struct config *cfg,
+    struct args_error *err, int *bad)
 {
 	const char *w;
 	int i;
 	int r;
 
 	/*@ loop invariant 1 <= i <= argc && args_ranges_ok(cfg);
-	    loop assigns i, w, r, *cfg, *err;
+	    loop invariant *bad == 0;
+	    loop invariant err->code == \at(err->code, Pre);
+	    loop assigns i, w, r, *bad, *cfg, err->code, err->index, err->opt,
+	      err->min, err->max;
 	    loop variant argc - i;
 	*/
 	for (i = 1; i < argc; i++) {
@@ -397,7 +418,7 @@ parse_words(int argc, char *const argv[], struct config *cfg,
 		if (w[1] == '-')
 			r = parse_long(argc, argv, &i, cfg, err);
 		else
-			r = parse_short(argc, argv, &i, cfg, err);
+			r = parse_short(argc, argv, &i, cfg, err, bad);
 		if (r == -1)
 			return ARGS_OK;
 		if (r != ARGS_OK)
@@ -406,6 +427,30 @@ parse_words(int argc, char *const argv[], struct config *cfg,
 	if (cfg->udp && cfg->inetd)
 		return fail(err, ARGS_CONFLICT, 0, O_UDP);
 	return ARGS_OK;
+}
+
+/* parse_loop(), then err->bad. */
+/*@ requires 1 <= argc && args_argv_ok(argc, (char **)argv);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires args_ranges_ok(cfg);
+    assigns *cfg, *err;
+    ensures ARGS_OK <= \result <= ARGS_CONFLICT;
+    ensures \result == ARGS_OK ==> args_config_ok(cfg) && err->code == \old(err->code);
+    ensures \result != ARGS_OK ==> err->code == \result && 0 <= err->index < argc;
+*/
+static int
+parse_words(int argc, char *const argv[], struct config *cfg,
+    struct args_error *err)
+{
+	int bad;
+	int r;
+
+	bad = 0;
+	r = parse_loop(argc, argv, cfg, err, &bad);
+	err->bad = '\0';
+	if (bad > 0)
+		err->bad = argv[err->index][bad];
+	return r;
 }
 
 int
@@ -417,12 +462,10 @@ args_parse(int argc, char *const argv[], struct config *cfg,
 	err->code = ARGS_OK;
 	err->index = 0;
 	err->opt = NULL;
-	err->bad = 0;
 	err->min = 0;
 	err->max = 0;
 	args_defaults(cfg);
-	//@ assert opts_ok;
-	r = parse_words(argc, argv, cfg, err);
+	r = parse_words(argc, argv, cfg, err);	/* sets err->bad */
 	if (r != ARGS_OK)
 		args_defaults(cfg);
 	return r;

@@ -15,25 +15,21 @@
 #define LISTEN_FDS_START	3
 
 bool
-listen_parse(const char *text, unsigned int port, struct sockaddr_storage *ss,
+listen_parse(const char *text, unsigned int port, union sockaddr_any *sa,
     socklen_t *len)
 {
-	struct sockaddr_in *s4;
-	struct sockaddr_in6 *s6;
-
-	memset(ss, 0, sizeof(*ss));
-	s4 = (struct sockaddr_in *)(void *)ss;
-	s6 = (struct sockaddr_in6 *)(void *)ss;
-	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*len = sizeof(*s4);
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, text, &sa->in.sin_addr) == 1) {
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_port = htons((uint16_t)port);
+		*len = sizeof(sa->in);
 		return true;
 	}
-	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*s6);
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET6, text, &sa->in6.sin6_addr) == 1) {
+		sa->in6.sin6_family = AF_INET6;
+		sa->in6.sin6_port = htons((uint16_t)port);
+		*len = sizeof(sa->in6);
 		return true;
 	}
 	*len = 0;	/* defined on every path; no bind() accepts it */
@@ -41,25 +37,22 @@ listen_parse(const char *text, unsigned int port, struct sockaddr_storage *ss,
 }
 
 void
-listen_format(const struct sockaddr *sa, char *out, size_t size)
+listen_format(const union sockaddr_any *sa, char *out, size_t size)
 {
-	const struct sockaddr_in *s4;
-	const struct sockaddr_in6 *s6;
 	char host[INET6_ADDRSTRLEN];
 	unsigned int port;
 
 	host[0] = '\0';
 	port = 0;
-	if (sa->sa_family == AF_INET) {
-		s4 = (const struct sockaddr_in *)(const void *)sa;
-		(void)inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
-		port = ntohs(s4->sin_port);
-	} else if (sa->sa_family == AF_INET6) {
-		s6 = (const struct sockaddr_in6 *)(const void *)sa;
-		(void)inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
-		port = ntohs(s6->sin6_port);
+	if (sa->sa.sa_family == AF_INET) {
+		(void)inet_ntop(AF_INET, &sa->in.sin_addr, host, sizeof(host));
+		port = ntohs(sa->in.sin_port);
+	} else if (sa->sa.sa_family == AF_INET6) {
+		(void)inet_ntop(AF_INET6, &sa->in6.sin6_addr, host, sizeof(host));
+		port = ntohs(sa->in6.sin6_port);
 	} else {
-		(void)snprintf(host, sizeof(host), "?");
+		host[0] = '?';
+		host[1] = '\0';
 	}
 	(void)addr_format(out, size, host, port);
 }
@@ -68,14 +61,14 @@ listen_format(const struct sockaddr *sa, char *out, size_t size)
 static void
 describe(struct listener *l)
 {
-	struct sockaddr_storage ss;
+	union sockaddr_any sa;
 	socklen_t len;
 
-	len = sizeof(ss);
-	memset(&ss, 0, sizeof(ss));
-	if (getsockname(l->fd, (struct sockaddr *)&ss, &len) < 0)
-		ss.ss_family = AF_UNSPEC;
-	listen_format((struct sockaddr *)&ss, l->text, sizeof(l->text));
+	len = sizeof(sa);
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(l->fd, &sa.sa, &len) < 0)
+		sa.sa.sa_family = AF_UNSPEC;
+	listen_format(&sa, l->text, sizeof(l->text));
 }
 
 static int
@@ -101,7 +94,7 @@ listen_activated(void)
 	pid = getenv("LISTEN_PID");
 	nfds = getenv("LISTEN_FDS");
 	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK ||
-	    (pid_t)v != getpid())
+	    v > 0x7fffffffu || (pid_t)v != getpid())	/* v > max: never (num_parse) */
 		return false;
 	/* LISTEN_FDS must name at least one socket; otherwise bind as usual. */
 	return nfds != NULL && num_parse(nfds, 1024, &n) == NUM_OK && n > 0;
@@ -147,7 +140,7 @@ open_activated(struct listener *out, size_t max, struct failure *f)
 
 /* socket, options, bind and (for streams) listen on one address. */
 static int
-open_one(const struct sockaddr_storage *ss, socklen_t len, int type,
+open_one(const union sockaddr_any *sa, socklen_t len, int type,
     uint32_t backlog, struct listener *l, struct failure *f)
 {
 	char where[ADDR_TEXT_MAX + 16];
@@ -156,8 +149,8 @@ open_one(const struct sockaddr_storage *ss, socklen_t len, int type,
 	int off;
 	int fd;
 
-	listen_format((const struct sockaddr *)ss, text, sizeof(text));
-	fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	listen_format(sa, text, sizeof(text));
+	fd = socket(sa->sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		(void)snprintf(where, sizeof(where), "socket %s", text);
 		return failure_set(f, EXIT_OSERR, errno, where, NULL);
@@ -168,10 +161,10 @@ open_one(const struct sockaddr_storage *ss, socklen_t len, int type,
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
 		goto bad;
 	/* Dual stack: "::" also takes IPv4 clients as mapped addresses. */
-	if (ss->ss_family == AF_INET6 &&
+	if (sa->sa.sa_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0)
 		goto bad;
-	if (bind(fd, (const struct sockaddr *)ss, len) < 0) {
+	if (bind(fd, &sa->sa, len) < 0) {
 		(void)snprintf(where, sizeof(where), "bind %s", text);
 		failure_set(f, EXIT_OSERR, errno, where, NULL);
 		(void)close(fd);
@@ -198,42 +191,42 @@ bad:
 static unsigned int
 bound_port(int fd)
 {
-	struct sockaddr_storage ss;
+	union sockaddr_any sa;
 	socklen_t len;
 
-	len = sizeof(ss);
-	memset(&ss, 0, sizeof(ss));
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+	len = sizeof(sa);
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, &sa.sa, &len) < 0)
 		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)(void *)&ss)->sin_port);
-	return ntohs(((struct sockaddr_in6 *)(void *)&ss)->sin6_port);
+	if (sa.sa.sa_family == AF_INET)
+		return ntohs(sa.in.sin_port);
+	return ntohs(sa.in6.sin6_port);
 }
 
 static void
-set_port(struct sockaddr_storage *ss, unsigned int port)
+set_port(union sockaddr_any *sa, unsigned int port)
 {
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
+	if (sa->sa.sa_family == AF_INET)
+		sa->in.sin_port = htons((uint16_t)port);
 	else
-		((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
+		sa->in6.sin6_port = htons((uint16_t)port);
 }
 
 /* TCP, then UDP on the port TCP got; with port 0, choose again if UDP's is taken. */
 static int
-open_pair(struct sockaddr_storage *ss, socklen_t len, const struct config *cfg,
+open_pair(union sockaddr_any *sa, socklen_t len, const struct config *cfg,
     struct listener *out, struct failure *f)
 {
 	int tries;
 
 	for (tries = 0; tries < 16; tries++) {
-		set_port(ss, cfg->port);
-		if (open_one(ss, len, SOCK_STREAM, cfg->backlog, &out[0], f) < 0)
+		set_port(sa, cfg->port);
+		if (open_one(sa, len, SOCK_STREAM, cfg->backlog, &out[0], f) < 0)
 			return -1;
 		if (!cfg->udp)
 			return 1;
-		set_port(ss, bound_port(out[0].fd));
-		if (open_one(ss, len, SOCK_DGRAM, 0, &out[1], f) == 0)
+		set_port(sa, bound_port(out[0].fd));
+		if (open_one(sa, len, SOCK_DGRAM, 0, &out[1], f) == 0)
 			return 2;
 		(void)close(out[0].fd);
 		if (cfg->port != 0 || f->errnum != EADDRINUSE)
@@ -246,7 +239,7 @@ int
 listen_open(const struct config *cfg, struct listener *out, size_t max,
     struct failure *f)
 {
-	struct sockaddr_storage ss;
+	union sockaddr_any sa;
 	socklen_t len;
 	int n;
 
@@ -255,17 +248,17 @@ listen_open(const struct config *cfg, struct listener *out, size_t max,
 	if (max < 2)
 		return failure_set(f, EXIT_OSERR, 0, "listen", "no room");
 	if (cfg->listen != NULL) {
-		if (!listen_parse(cfg->listen, cfg->port, &ss, &len))
+		if (!listen_parse(cfg->listen, cfg->port, &sa, &len))
 			return failure_set(f, EXIT_USAGE, 0, cfg->listen,
 			    "not a numeric IPv4 or IPv6 address");
-		return open_pair(&ss, len, cfg, out, f);
+		return open_pair(&sa, len, cfg, out, f);
 	}
 	/* Default: dual stack "::", or 0.0.0.0 where IPv6 is unavailable. */
-	(void)listen_parse("::", cfg->port, &ss, &len);
-	n = open_pair(&ss, len, cfg, out, f);
+	(void)listen_parse("::", cfg->port, &sa, &len);
+	n = open_pair(&sa, len, cfg, out, f);
 	if (n > 0 || (f->errnum != EAFNOSUPPORT && f->errnum != EADDRNOTAVAIL &&
 	    f->errnum != EPROTONOSUPPORT))
 		return n;
-	(void)listen_parse("0.0.0.0", cfg->port, &ss, &len);
-	return open_pair(&ss, len, cfg, out, f);
+	(void)listen_parse("0.0.0.0", cfg->port, &sa, &len);
+	return open_pair(&sa, len, cfg, out, f);
 }

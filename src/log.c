@@ -54,6 +54,8 @@ log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 	if (more < 0)
 		return;
+	if ((size_t)more > sizeof(buf))
+		more = (int)sizeof(buf);	/* truncated anyway; len + more cannot overflow */
 	emit(buf, sizeof(buf), len + more);
 }
 

@@ -16,7 +16,7 @@ priv_lookup(const char *name, struct priv *p, struct failure *f)
 {
 	struct passwd *pw;
 
-	p->set = false;
+	memset(p, 0, sizeof(*p));	/* set = false; no field left undefined */
 	if (name == NULL)
 		return 0;
 	if (strlen(name) >= sizeof(p->name))

@@ -60,24 +60,18 @@ struct server {
 
 /* Peer text for logs. */
 static void
-peer_text(const struct sockaddr_storage *ss, char *out, size_t size)
+peer_text(const union sockaddr_any *sa, char *out, size_t size)
 {
-	listen_format((const struct sockaddr *)ss, out, size);
+	listen_format(sa, out, size);
 }
 
 static void
-peer_key(const struct sockaddr_storage *ss, uint8_t key[ADDR_KEY_LEN])
+peer_key(const union sockaddr_any *sa, uint8_t key[ADDR_KEY_LEN])
 {
-	const struct sockaddr_in *s4;
-	const struct sockaddr_in6 *s6;
-
-	if (ss->ss_family == AF_INET) {
-		s4 = (const struct sockaddr_in *)(const void *)ss;
-		addr_key(key, (const uint8_t *)&s4->sin_addr, 4);
-	} else {
-		s6 = (const struct sockaddr_in6 *)(const void *)ss;
-		addr_key(key, s6->sin6_addr.s6_addr, 16);
-	}
+	if (sa->sa.sa_family == AF_INET)
+		addr_key(key, (const uint8_t *)&sa->in.sin_addr, 4);
+	else
+		addr_key(key, sa->in6.sin6_addr.s6_addr, 16);
 }
 
 static const char *
@@ -125,7 +119,7 @@ child_exit(int status)
  * page by page by -fstack-clash-protection: 16 page faults per connection).
  */
 static void
-child_run(struct server *s, int fd, const struct sockaddr_storage *ss)
+child_run(struct server *s, int fd, const union sockaddr_any *sa)
 {
 	char peer[ADDR_TEXT_MAX];
 	struct session_result res;
@@ -144,7 +138,7 @@ child_run(struct server *s, int fd, const struct sockaddr_storage *ss)
 	echo_session(fd, &s->scfg, s->buf, ECHOD_BUFSIZE, &res);
 	(void)close(fd);
 	if (s->cfg->verbosity >= VERB_VERBOSE) {
-		peer_text(ss, peer, sizeof(peer));
+		peer_text(sa, peer, sizeof(peer));
 		log_msg(VERB_VERBOSE, "close %s received=%llu sent=%llu end=%s%s%s",
 		    peer, (unsigned long long)res.received,
 		    (unsigned long long)res.sent, end_name(res.end),
@@ -206,19 +200,19 @@ udp_start(struct server *s)
 
 /* Fork a child for accepted socket fd, or close it. */
 static void
-serve(struct server *s, int fd, const struct sockaddr_storage *ss)
+serve(struct server *s, int fd, const union sockaddr_any *sa)
 {
 	uint8_t key[ADDR_KEY_LEN];
 	char peer[ADDR_TEXT_MAX];
 	pid_t pid;
 	int e;
 
-	peer_key(ss, key);
+	peer_key(sa, key);
 	if (!slots_ip_ok(&s->slots, key)) {
 		s->st.refused_per_ip++;
 		(void)close(fd);
 		if (s->cfg->verbosity >= VERB_NORMAL) {
-			peer_text(ss, peer, sizeof(peer));
+			peer_text(sa, peer, sizeof(peer));
 			log_msg(VERB_NORMAL, "refused %s: over --max-per-ip %u",
 			    peer, (unsigned int)s->cfg->max_per_ip);
 		}
@@ -227,7 +221,7 @@ serve(struct server *s, int fd, const struct sockaddr_storage *ss)
 	/* turn() holds signals blocked: the child resets them in sig_child(). */
 	pid = fork();
 	if (pid == 0)
-		child_run(s, fd, ss);
+		child_run(s, fd, sa);
 	e = errno;
 	(void)close(fd);
 	if (pid < 0) {
@@ -237,7 +231,7 @@ serve(struct server *s, int fd, const struct sockaddr_storage *ss)
 	}
 	(void)slots_add(&s->slots, (int32_t)pid, key);
 	if (s->cfg->verbosity >= VERB_VERBOSE) {
-		peer_text(ss, peer, sizeof(peer));
+		peer_text(sa, peer, sizeof(peer));
 		log_msg(VERB_VERBOSE, "accept %s pid=%ld", peer, (long)pid);
 	}
 }
@@ -277,7 +271,7 @@ accept_failed(struct server *s, int e)
 static void
 accept_some(struct server *s, int lfd)
 {
-	struct sockaddr_storage ss;
+	union sockaddr_any sa;
 	socklen_t len;
 	int fd;
 	int i;
@@ -285,8 +279,8 @@ accept_some(struct server *s, int lfd)
 	for (i = 0; i < ECHOD_ACCEPT_BATCH; i++) {
 		if (s->stopping || slots_full(&s->slots) || s->backoff_until >= 0)
 			return;
-		len = sizeof(ss);
-		fd = accept(lfd, (struct sockaddr *)&ss, &len);
+		len = sizeof(sa);
+		fd = accept(lfd, &sa.sa, &len);
 		if (fd < 0) {
 			if (!accept_failed(s, errno))
 				return;
@@ -294,7 +288,7 @@ accept_some(struct server *s, int lfd)
 		}
 		s->backoff_ms = 0;
 		s->st.accepted++;
-		serve(s, fd, &ss);
+		serve(s, fd, &sa);
 	}
 }
 

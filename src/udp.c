@@ -2,6 +2,7 @@
 #include "udp.h"
 #include "addr.h"
 #include "io.h"
+#include "listen.h"
 #include "log.h"
 #include "rate.h"
 
@@ -20,22 +21,17 @@ struct source {
 
 /* Key of a peer address; false for a family UDP echo does not serve. */
 static bool
-peer_key(const struct sockaddr_storage *ss, uint8_t key[ADDR_KEY_LEN],
+peer_key(const union sockaddr_any *sa, uint8_t key[ADDR_KEY_LEN],
     uint32_t *port)
 {
-	const struct sockaddr_in *s4;
-	const struct sockaddr_in6 *s6;
-
-	if (ss->ss_family == AF_INET) {
-		s4 = (const struct sockaddr_in *)(const void *)ss;
-		addr_key(key, (const uint8_t *)&s4->sin_addr, 4);
-		*port = ntohs(s4->sin_port);
+	if (sa->sa.sa_family == AF_INET) {
+		addr_key(key, (const uint8_t *)&sa->in.sin_addr, 4);
+		*port = ntohs(sa->in.sin_port);
 		return true;
 	}
-	if (ss->ss_family == AF_INET6) {
-		s6 = (const struct sockaddr_in6 *)(const void *)ss;
-		addr_key(key, s6->sin6_addr.s6_addr, 16);
-		*port = ntohs(s6->sin6_port);
+	if (sa->sa.sa_family == AF_INET6) {
+		addr_key(key, sa->in6.sin6_addr.s6_addr, 16);
+		*port = ntohs(sa->in6.sin6_port);
 		return true;
 	}
 	return false;
@@ -73,7 +69,7 @@ source_bucket(struct source *tab, const uint8_t key[ADDR_KEY_LEN], int64_t now)
 /* Handle one datagram of n bytes (flags from recvfrom) from ss. */
 static void
 echo_one(int fd, const char *buf, ssize_t n, int flags,
-    const struct sockaddr_storage *ss, socklen_t len, struct source *tab,
+    const union sockaddr_any *sa, socklen_t len, struct source *tab,
     struct bucket *global, struct udp_counters *c)
 {
 	uint8_t key[ADDR_KEY_LEN];
@@ -82,7 +78,7 @@ echo_one(int fd, const char *buf, ssize_t n, int flags,
 	ssize_t w;
 
 	port = 0;
-	if ((flags & MSG_TRUNC) != 0 || !peer_key(ss, key, &port) ||
+	if ((flags & MSG_TRUNC) != 0 || !peer_key(sa, key, &port) ||
 	    !rate_source_ok(key, port)) {
 		c->dropped++;
 		return;
@@ -96,7 +92,7 @@ echo_one(int fd, const char *buf, ssize_t n, int flags,
 	}
 	do
 		w = sendto(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,
-		    (const struct sockaddr *)ss, len);
+		    &sa->sa, len);
 	while (w < 0 && errno == EINTR);
 	if (w == n)
 		c->echoed++;
@@ -112,7 +108,7 @@ static int
 udp_drain(int fd, char *buf, size_t size, struct source *tab,
     struct bucket *global, struct udp_counters *c)
 {
-	struct sockaddr_storage ss;
+	union sockaddr_any sa;
 	struct msghdr mh;
 	struct iovec iov;
 	ssize_t n;
@@ -122,8 +118,8 @@ udp_drain(int fd, char *buf, size_t size, struct source *tab,
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;
 		iov.iov_len = size;
-		mh.msg_name = &ss;
-		mh.msg_namelen = sizeof(ss);
+		mh.msg_name = &sa;
+		mh.msg_namelen = sizeof(sa);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		n = recvmsg(fd, &mh, MSG_DONTWAIT);
@@ -140,7 +136,7 @@ udp_drain(int fd, char *buf, size_t size, struct source *tab,
 			return -1;
 		}
 		got++;
-		echo_one(fd, buf, n, mh.msg_flags, &ss, mh.msg_namelen, tab,
+		echo_one(fd, buf, n, mh.msg_flags, &sa, mh.msg_namelen, tab,
 		    global, c);
 	}
 	return got;

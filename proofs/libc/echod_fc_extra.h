@@ -2,6 +2,12 @@
 #ifndef ECHOD_FC_EXTRA_H
 #define ECHOD_FC_EXTRA_H
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+/* glibc's value, ((void *) -1), without the int-to-pointer conversion EVA flags. */
+#undef MAP_FAILED
+#define MAP_FAILED	((void *)UINTPTR_MAX)
 
 #define SOCK_NONBLOCK	04000
 #define SOCK_CLOEXEC	02000000
@@ -11,4 +17,30 @@
     ensures \result == 0 || \result == -1;
 */
 extern int madvise(void *addr, size_t len, int advice);
+
+/* Frama-C 25 declares initgroups without a contract. */
+#include <grp.h>
+#include <string.h>
+/*@ requires valid_read_string(user);
+    assigns \result \from indirect:user[0..], group;
+    ensures \result == 0 || \result == -1;
+*/
+extern int initgroups(const char *user, gid_t group);
+
+/*
+ * Frama-C 25's getsockopt requires \valid(optval + (0..)), an unbounded
+ * range no object satisfies, so EVA would call every getsockopt dead. echod
+ * calls getsockopt only for SO_TYPE into an int; this contract bounds the
+ * buffer by *optlen, as getsockopt(2) does.
+ */
+#include <sys/socket.h>
+/*@ requires \valid(optlen) && \valid((char *)optval + (0 .. *optlen - 1));
+    assigns \result, ((char *)optval)[0 .. *optlen - 1], *optlen
+        \from indirect:sockfd, indirect:level, indirect:optname, *optlen;
+    ensures \result == 0 || \result == -1;
+    ensures *optlen <= \old(*optlen);
+*/
+extern int echod_fc_getsockopt(int sockfd, int level, int optname,
+    void *optval, socklen_t *optlen);
+#define getsockopt	echod_fc_getsockopt
 #endif
