@@ -9,10 +9,13 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import echodtest as et  # noqa: E402  (log_file/read_log: see there why)
 READY_RE = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 
 # name -> human label, in table order; the first is the subject.
@@ -131,8 +134,7 @@ class Running:
 def _wait_ready_line(proc, log, timeout=10.0):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        log.seek(0)
-        m = READY_RE.search(log.read().decode("utf-8", "replace"))
+        m = READY_RE.search(et.read_log(log))
         if m:
             return int(m.group(1))
         if proc.poll() is not None:
@@ -170,7 +172,7 @@ def start(name, build="build", echod_args=(), binary=None, tries=5):
 
 def _start(name, build, echod_args, binary):
     bench = os.path.join(ROOT, build, "bench")
-    log = tempfile.TemporaryFile()
+    log = et.log_file()
     kw = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
               cwd=ROOT)
     if name in ("echod", "ref", "limit", "bad-flip", "bad-trunc", "bad-extra",

@@ -74,7 +74,7 @@ class Ctx:
 
     def spawn(self, args, **kw):
         """Start the binary (maybe wrapped) with args; stderr to a temp file."""
-        err = tempfile.TemporaryFile()
+        err = et.log_file()
         kw.setdefault("stdin", subprocess.DEVNULL)
         kw.setdefault("stdout", subprocess.DEVNULL)
         p = subprocess.Popen(self.b.argv(args), stderr=err, env=et.base_env(kw.pop("env", None)), **kw)
@@ -113,8 +113,7 @@ class Ctx:
             if p.poll() is None:
                 p.kill()
                 p.wait(5)
-            err.seek(0)
-            text = err.read().decode("utf-8", "replace")
+            text = et.read_log(err)
             bad = reports(text)
             if bad:
                 problems.append("reports %s: %s" % (bad, text[-3000:]))
@@ -685,8 +684,7 @@ def inetd_timeout(c):
     rc = p.wait(20)
     a.close()
     check(rc == 1, "inetd exit %s on max lifetime, want 1" % rc)
-    err.seek(0)
-    text = err.read().decode()
+    text = et.read_log(err)
     check(re.search(r"^echod\[\d+\]: warning: sandbox disabled$", text, re.M), "inetd --no-sandbox -q: %r" % text)
 
 

@@ -4,6 +4,7 @@ Starts the real binary on port 0, reads the port from its readiness line
 with a deadline, drives clients over loopback only, inspects the server's
 processes through /proc, and kills only the pids it started.
 """
+import fcntl
 import os
 import re
 import selectors
@@ -27,6 +28,31 @@ SANITIZER_ENV = {
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
                    "UndefinedBehaviorSanitizer")
 LISTEN_RE = re.compile(r"^echod\[(\d+)\]: listening on (udp )?(\S+)$", re.M)
+
+
+def log_file():
+    """A temp file for a child's stderr.
+
+    The child shares this open file description, and so its offset: a
+    seek(0) here while the server runs would make its next line overwrite
+    the start of the log.  O_APPEND makes every write land at the end, and
+    read_log() reads with pread, leaving the offset alone.
+    """
+    f = tempfile.TemporaryFile()
+    fl = fcntl.fcntl(f.fileno(), fcntl.F_GETFL)
+    fcntl.fcntl(f.fileno(), fcntl.F_SETFL, fl | os.O_APPEND)
+    return f
+
+
+def read_log(f):
+    """The whole of a log_file() as text, without moving its offset."""
+    chunks, off = [], 0
+    while True:
+        b = os.pread(f.fileno(), 1 << 16, off)
+        if not b:
+            return b"".join(chunks).decode("utf-8", "replace")
+        chunks.append(b)
+        off += len(b)
 
 
 def binary():
@@ -62,7 +88,7 @@ class Server:
         if wrapper:
             argv = list(wrapper) + argv
         self.argv = argv
-        self.errfile = tempfile.TemporaryFile()
+        self.errfile = log_file()
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self.errfile,
                                      env=base_env(env), preexec_fn=preexec,
@@ -75,9 +101,7 @@ class Server:
 
     # -- logs ---------------------------------------------------------------
     def log(self):
-        self.errfile.flush()
-        self.errfile.seek(0)
-        return self.errfile.read().decode("utf-8", "replace")
+        return read_log(self.errfile)
 
     def wait_log(self, pattern, timeout=5.0, count=1):
         """Wait until pattern (regex) matches count times in the log."""
