@@ -2,6 +2,28 @@
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+/* One classic BPF instruction: the kernel's struct sock_filter, written out. */
+struct sb_insn {
+	uint16_t	code;
+	uint8_t		jt;
+	uint8_t		jf;
+	uint32_t	k;
+};
+
+/* Most system calls the child may make, and the longest filter for them. */
+#define SANDBOX_CALLS_MAX	24
+#define SANDBOX_FILTER_MAX	(8 + 4 * SANDBOX_CALLS_MAX)
+
+/*
+ * Write the child's seccomp program to out: check the architecture, then a
+ * binary search over the allowed syscall numbers (allow, or kill the
+ * process). Returns its length. Pure: sandbox_child() loads it.
+ */
+size_t	sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX]);
+
 /*
  * Lower the child's resource limits and confine it to the syscalls the echo
  * session needs. 0, or -1 with errno; the child must not serve on failure.

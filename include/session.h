@@ -37,6 +37,7 @@ struct session_result {
     requires io_rx_pos == 0 && io_tx_pos == 0;
     assigns *res, mem[0 .. cap - 1], io_rx_pos, io_tx_pos, errno,
       __fc_sockfds[fd], __fc_time;
+    ensures ended: SESSION_EOF <= res->end <= SESSION_LIFETIME;
     ensures received: io_rx_pos == res->received;
     ensures sent: io_tx_pos == res->sent && res->sent <= res->received;
     ensures echo_prefix: \forall integer k; 0 <= k < res->sent ==>

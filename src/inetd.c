@@ -53,6 +53,8 @@ inetd_run(const struct config *cfg)
 	}
 	scfg.idle_timeout = cfg->idle_timeout;
 	scfg.max_lifetime = cfg->max_lifetime;
+	/* Set by echo_session; zeroed first for EVA (no \from in its spec). */
+	memset(&res, 0, sizeof(res));
 	echo_session(STDIN_FILENO, &scfg, buf, sizeof(buf), &res);
 	log_msg(VERB_VERBOSE, "inetd session received=%llu sent=%llu end=%s",
 	    (unsigned long long)res.received, (unsigned long long)res.sent,

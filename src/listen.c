@@ -91,6 +91,8 @@ listen_activated(void)
 	const char *nfds;
 	uint32_t n;
 
+	v = 0;	/* num_parse leaves *out unset on failure */
+	n = 0;
 	pid = getenv("LISTEN_PID");
 	nfds = getenv("LISTEN_FDS");
 	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK ||
@@ -110,6 +112,7 @@ open_activated(struct listener *out, size_t max, struct failure *f)
 	socklen_t len;
 	int type;
 
+	n = 0;	/* num_parse leaves *out unset on failure */
 	nfds = getenv("LISTEN_FDS");
 	if (nfds == NULL || num_parse(nfds, 1024, &n) != NUM_OK || n == 0)
 		return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",

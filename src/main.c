@@ -48,6 +48,7 @@ run_server(const struct config *cfg, const struct priv *pv)
 	int n;
 
 	memset(&f, 0, sizeof(f));
+	memset(lis, 0, sizeof(lis));	/* entries past n stay defined too */
 	n = listen_open(cfg, lis, ECHOD_MAX_LISTENERS, &f);
 	if (n < 0)
 		return report(&f);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -15,12 +16,6 @@
  * be installed without them, so glibc builds check every value below
  * against the kernel's own definitions.
  */
-struct sb_insn {		/* struct sock_filter */
-	uint16_t	code;
-	uint8_t		jt;
-	uint8_t		jf;
-	uint32_t	k;
-};
 struct sb_prog {		/* struct sock_fprog */
 	unsigned short	 len;
 	struct sb_insn	*filter;
@@ -114,8 +109,126 @@ _Static_assert(SB_ARCH_X86_64 == AUDIT_ARCH_X86_64 &&
 
 #define STMT(code, k)		{ (uint16_t)(code), 0, 0, (uint32_t)(k) }
 #define JUMP(code, k, t, f)	{ (uint16_t)(code), (t), (f), (uint32_t)(k) }
-#define ALLOW(name)	JUMP(SB_JEQ_K, (name), 0, 1), STMT(SB_RET_K, SB_RET_ALLOW)
-#define KILL		STMT(SB_RET_K, SB_RET_KILL)
+
+/*
+ * What echo_session, udp_serve, the log lines and exit() need, and no more.
+ * Names a given architecture lacks (poll on aarch64, recv on x86_64) are
+ * left out by their #ifdef; glibc and musl use the others.
+ */
+static const uint32_t child_calls[] = {
+	/* The session: recv/send (MSG_DONTWAIT), poll with a deadline. */
+	__NR_recvfrom, __NR_sendto,
+#ifdef __NR_recv
+	__NR_recv,
+#endif
+#ifdef __NR_send
+	__NR_send,
+#endif
+#ifdef __NR_poll
+	__NR_poll,
+#endif
+	__NR_ppoll,
+#ifdef __NR_ppoll_time64
+	__NR_ppoll_time64,
+#endif
+	/* The UDP child reads datagrams with their source address. */
+	__NR_recvmsg,
+	/* Clock reads, where the vDSO falls back to the kernel. */
+	__NR_clock_gettime,
+#ifdef __NR_clock_gettime64
+	__NR_clock_gettime64,
+#endif
+	/* Log lines: "echod[PID]: ..." written to stderr in one write. */
+	__NR_getpid, __NR_write,
+	/* Closing the client socket, and the end of the child. */
+	__NR_close, __NR_exit, __NR_exit_group,
+	/* Signal returns, and a poll resumed after SIGSTOP/SIGCONT. */
+	__NR_rt_sigreturn,
+#ifdef __NR_sigreturn
+	__NR_sigreturn,
+#endif
+	__NR_restart_syscall,
+};
+#define NCALLS	(sizeof(child_calls) / sizeof(child_calls[0]))
+_Static_assert(NCALLS <= SANDBOX_CALLS_MAX, "SANDBOX_CALLS_MAX too small");
+
+/* A range nr[lo..hi) still to emit, and the JGE whose jump target it is. */
+struct span {
+	size_t	lo;
+	size_t	hi;
+	size_t	from;	/* index of that JGE, or NO_JGE */
+};
+#define NO_JGE	SIZE_MAX
+#define DEPTH	8	/* pending spans: one per tree level, and more */
+
+/*
+ * Emit at out[len..] a binary search for the number in A over the sorted
+ * nr[0..n): a JGE per inner node; at each leaf (one or two numbers) JEQ
+ * tests, then RET KILL, RET ALLOW. The kernel runs a filter once per
+ * syscall number when it loads it (to cache the always-allowed ones), so
+ * a search costs each fork a few steps per number where a linear list
+ * cost up to 33. Pre-order with an explicit stack (no recursion, for
+ * EVA): a left subtree follows its JGE, and the JGE's jump is patched when
+ * the right one starts. Jumps are forward and short (< 4 * n). Returns
+ * the new length.
+ */
+static size_t
+emit_search(struct sb_insn *out, size_t len, const uint32_t *nr, size_t n)
+{
+	struct span st[DEPTH];
+	struct span sp;
+	size_t top, i, mid;
+
+	top = 0;
+	st[top++] = (struct span){ 0, n, NO_JGE };
+	while (top > 0) {
+		sp = st[--top];
+		if (sp.from != NO_JGE)	/* nr >= nr[mid]: jump over the left subtree */
+			out[sp.from].jt = (uint8_t)(len - sp.from - 1);
+		if (sp.hi - sp.lo <= 2) {
+			for (i = sp.lo; i < sp.hi; i++)	/* a match jumps to ALLOW */
+				out[len++] = (struct sb_insn)JUMP(SB_JEQ_K, nr[i],
+				    (uint8_t)(sp.hi - i), 0);
+			out[len++] = (struct sb_insn)STMT(SB_RET_K, SB_RET_KILL);
+			out[len++] = (struct sb_insn)STMT(SB_RET_K, SB_RET_ALLOW);
+			continue;
+		}
+		mid = sp.lo + (sp.hi - sp.lo) / 2;
+		out[len] = (struct sb_insn)JUMP(SB_JGE_K, nr[mid], 0, 0);
+		st[top++] = (struct span){ mid, sp.hi, len };	/* popped second */
+		st[top++] = (struct span){ sp.lo, mid, NO_JGE };
+		len++;
+	}
+	return len;
+}
+
+size_t
+sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX])
+{
+	uint32_t nr[NCALLS];
+	size_t i, j, len;
+	uint32_t v;
+
+	/* Insertion sort. An alias (two names, one number) may stay twice: harmless. */
+	memcpy(nr, child_calls, sizeof(nr));
+	for (i = 1; i < NCALLS; i++)
+		for (j = i; j > 0 && nr[j - 1] > nr[j]; j--) {
+			v = nr[j];
+			nr[j] = nr[j - 1];
+			nr[j - 1] = v;
+		}
+	len = 0;
+	out[len++] = (struct sb_insn)STMT(SB_LD_W_ABS, SB_OFF_ARCH);
+	out[len++] = (struct sb_insn)JUMP(SB_JEQ_K, SANDBOX_ARCH, 1, 0);
+	out[len++] = (struct sb_insn)STMT(SB_RET_K, SB_RET_KILL);
+	out[len++] = (struct sb_insn)STMT(SB_LD_W_ABS, SB_OFF_NR);
+#if defined(__x86_64__)
+	/* x32 numbers carry this bit on the x86_64 arch: not ours. */
+	out[len++] = (struct sb_insn)JUMP(SB_JGE_K, 0x40000000u, 0, 1);
+	out[len++] = (struct sb_insn)STMT(SB_RET_K, SB_RET_KILL);
+#endif
+	return emit_search(out, len, nr, NCALLS);
+}
 
 static int
 limit(int resource, rlim_t value)
@@ -138,60 +251,7 @@ limit(int resource, rlim_t value)
 int
 sandbox_child(void)
 {
-	/*
-	 * What echo_session, udp_serve, the log lines and exit() need, and no
-	 * more. Names a given architecture lacks (poll on aarch64, recv on
-	 * x86_64) are left out by their #ifdef; glibc and musl use the others.
-	 * The kernel copies the program, so it can live on the stack.
-	 */
-	struct sb_insn filter[] = {
-		STMT(SB_LD_W_ABS, SB_OFF_ARCH),
-		JUMP(SB_JEQ_K, SANDBOX_ARCH, 1, 0),
-		KILL,
-		STMT(SB_LD_W_ABS, SB_OFF_NR),
-#if defined(__x86_64__)
-		/* x32 numbers carry this bit on the x86_64 arch: not ours. */
-		JUMP(SB_JGE_K, 0x40000000u, 0, 1),
-		KILL,
-#endif
-		/* The session: recv/send (MSG_DONTWAIT), poll with a deadline. */
-		ALLOW(__NR_recvfrom),
-		ALLOW(__NR_sendto),
-#ifdef __NR_recv
-		ALLOW(__NR_recv),
-#endif
-#ifdef __NR_send
-		ALLOW(__NR_send),
-#endif
-#ifdef __NR_poll
-		ALLOW(__NR_poll),
-#endif
-		ALLOW(__NR_ppoll),
-#ifdef __NR_ppoll_time64
-		ALLOW(__NR_ppoll_time64),
-#endif
-		/* The UDP child reads datagrams with their source address. */
-		ALLOW(__NR_recvmsg),
-		/* Clock reads, where the vDSO falls back to the kernel. */
-		ALLOW(__NR_clock_gettime),
-#ifdef __NR_clock_gettime64
-		ALLOW(__NR_clock_gettime64),
-#endif
-		/* Log lines: "echod[PID]: ..." written to stderr in one write. */
-		ALLOW(__NR_getpid),
-		ALLOW(__NR_write),
-		/* Closing the client socket, and the end of the child. */
-		ALLOW(__NR_close),
-		ALLOW(__NR_exit),
-		ALLOW(__NR_exit_group),
-		/* Signal returns, and a poll resumed after SIGSTOP/SIGCONT. */
-		ALLOW(__NR_rt_sigreturn),
-#ifdef __NR_sigreturn
-		ALLOW(__NR_sigreturn),
-#endif
-		ALLOW(__NR_restart_syscall),
-		KILL,
-	};
+	struct sb_insn filter[SANDBOX_FILTER_MAX];	/* the kernel copies it */
 	struct sb_prog prog;
 
 #ifdef SANDBOX_LSAN
@@ -206,7 +266,7 @@ sandbox_child(void)
 	 */
 	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SANDBOX_NOFILE) < 0)
 		return -1;
-	prog.len = (unsigned short)(sizeof(filter) / sizeof(filter[0]));
+	prog.len = (unsigned short)sandbox_filter(filter);
 	prog.filter = filter;
 	/* Needed to load a filter without privilege; the parent set it too. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0 ||

@@ -135,6 +135,8 @@ child_run(struct server *s, int fd, const union sockaddr_any *sa)
 		log_err("sandbox", errno);
 		child_exit(EXIT_SESSION);
 	}
+	/* Set by echo_session; zeroed first for EVA (no \from in its spec). */
+	memset(&res, 0, sizeof(res));
 	echo_session(fd, &s->scfg, s->buf, ECHOD_BUFSIZE, &res);
 	(void)close(fd);
 	if (s->cfg->verbosity >= VERB_VERBOSE) {
@@ -173,6 +175,7 @@ udp_start(struct server *s)
 		    getppid() != parent)
 			exit(EXIT_SESSION);
 		/* Every datagram socket (socket activation may pass several). */
+		memset(fds, 0, sizeof(fds));	/* only fds[0..nfds-1] is read */
 		nfds = 0;
 		for (i = 0; i < s->nlis; i++) {
 			if (s->lis[i].type == SOCK_DGRAM && nfds < ECHOD_MAX_LISTENERS)
@@ -388,8 +391,8 @@ kill_rest(struct server *s)
 static int
 next_timeout(const struct server *s)
 {
-	int64_t now;
 	int64_t t;
+	int64_t d;
 
 	t = -1;
 	if (s->backoff_until >= 0)
@@ -400,10 +403,10 @@ next_timeout(const struct server *s)
 		t = s->grace_end;
 	if (t < 0)
 		return -1;
-	now = io_now();
-	if (t <= now)
+	d = t - io_now();
+	if (d <= 0)
 		return 0;
-	return t - now > 60000 ? 60000 : (int)(t - now);
+	return d > 60000 ? 60000 : (int)d;
 }
 
 /* One turn of the loop: wait, then handle signals, timers and listeners. */
@@ -421,7 +424,8 @@ turn(struct server *s, struct pollfd *pfd, int *map)
 	pfd[n].revents = 0;
 	n++;
 	if (!s->stopping && !slots_full(&s->slots) && s->backoff_until < 0) {
-		for (i = 0; i < s->nlis; i++) {
+		/* n stays within pfd[] even if nlis were over the limit. */
+		for (i = 0; i < s->nlis && n <= ECHOD_MAX_LISTENERS; i++) {
 			if (s->lis[i].type != SOCK_STREAM)
 				continue;
 			pfd[n].fd = s->lis[i].fd;
@@ -530,6 +534,8 @@ server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
 	struct server s;
 	int i;
 
+	memset(pfd, 0, sizeof(pfd));	/* turn() fills what poll reads */
+	memset(map, 0, sizeof(map));
 	if (setup(&s, cfg, lis, nlis, sigfd) < 0) {
 		log_err("setup", errno);
 		return EXIT_OSERR;

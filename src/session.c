@@ -121,8 +121,10 @@ echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
 	int64_t start;
 	int64_t last;
 	int64_t deadline;
+	uint64_t rx;
 	short events;
 	bool moved;
+	bool eof;
 	int which;
 	int r;
 
@@ -134,24 +136,34 @@ echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
 	start = io_now();
 	last = start;
 	moved = false;
-	/* Optimistic I/O: try both directions, and poll only when neither moved. */
+	/*
+	 * Optimistic I/O: send what is pending, then read into the room that
+	 * frees. Go round again at once only when the read brought something
+	 * (bytes or EOF) to act on, or the session is done (the last bytes
+	 * after EOF just went out); otherwise both directions wait on the
+	 * peer, and poll says when. A round trip then costs recv, send,
+	 * recv (EAGAIN), poll: no second EAGAIN probe before every poll.
+	 */
 	/*@ loop invariant echo_inv(&b, res) && b.mem == mem && b.cap == cap;
 	    loop invariant res->end == SESSION_EOF && !moved;
 	    loop invariant 0 <= last <= IO_NOW_MAX;
-	    loop assigns b, mem[0 .. cap - 1], *res, moved, last, events,
-	      deadline, which, r, io_rx_pos, io_tx_pos, errno, __fc_sockfds[fd],
-	      __fc_time;
+	    loop assigns b, mem[0 .. cap - 1], *res, moved, last, events, rx,
+	      eof, deadline, which, r, io_rx_pos, io_tx_pos, errno,
+	      __fc_sockfds[fd], __fc_time;
 	*/
 	while (!ebuf_done(&b)) {
+		rx = res->received;
+		eof = b.eof;
 		if (!pump_out(fd, &b, res, &moved) || !pump_in(fd, &b, res, &moved)) {
 			res->end = SESSION_ERROR;
 			return;
 		}
 		if (moved) {
 			moved = false;
-			last = io_now();
-			continue;
+			last = io_now();	/* a byte moved: the idle clock restarts */
 		}
+		if (res->received != rx || b.eof != eof || ebuf_done(&b))
+			continue;
 		events = 0;
 		if (ebuf_room(&b) > 0)
 			events |= POLLIN;

@@ -78,6 +78,7 @@ echo_one(int fd, const char *buf, ssize_t n, int flags,
 	ssize_t w;
 
 	port = 0;
+	memset(key, 0, sizeof(key));	/* defined on every path, as port is */
 	if ((flags & MSG_TRUNC) != 0 || !peer_key(sa, key, &port) ||
 	    !rate_source_ok(key, port)) {
 		c->dropped++;
@@ -114,6 +115,8 @@ udp_drain(int fd, char *buf, size_t size, struct source *tab,
 	ssize_t n;
 	int got;
 
+	/* recvmsg fills it; zeroed once so no byte is ever indeterminate. */
+	memset(&sa, 0, sizeof(sa));
 	for (got = 0; got < UDP_BATCH; ) {
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;

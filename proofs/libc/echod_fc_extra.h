@@ -5,9 +5,14 @@
 #include <stdint.h>
 #include <sys/mman.h>
 
-/* glibc's value, ((void *) -1), without the int-to-pointer conversion EVA flags. */
+/*
+ * mmap(2)'s MAP_FAILED is one pointer no mapping can equal; glibc's is
+ * ((void *) -1). A distinct object's address is such a pointer that EVA can
+ * compare exactly (an absolute address is not \pointer_comparable).
+ */
+extern char echod_fc_map_failed;
 #undef MAP_FAILED
-#define MAP_FAILED	((void *)UINTPTR_MAX)
+#define MAP_FAILED	((void *)&echod_fc_map_failed)
 
 #define SOCK_NONBLOCK	04000
 #define SOCK_CLOEXEC	02000000

@@ -78,6 +78,7 @@ inet_ntop(int af, const void *src, char *dst, socklen_t size)
  */
 #define EVA_POOL	(65535u * sizeof(struct slot))
 static char eva_pool[3][EVA_POOL];
+char echod_fc_map_failed;	/* MAP_FAILED's address (echod_fc_extra.h) */
 static int eva_pools_used;
 
 void *
