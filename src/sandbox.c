@@ -177,7 +177,9 @@ emit_search(struct sb_insn *out, size_t len, const uint32_t *nr, size_t n)
 {
 	struct span st[DEPTH];
 	struct span sp;
-	size_t top, i, mid;
+	size_t top;
+	size_t i;
+	size_t mid;
 
 	top = 0;
 	st[top++] = (struct span){ 0, n, NO_JGE };
@@ -206,7 +208,9 @@ size_t
 sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX])
 {
 	uint32_t nr[NCALLS];
-	size_t i, j, len;
+	size_t i;
+	size_t j;
+	size_t len;
 	uint32_t v;
 
 	/* Insertion sort. An alias (two names, one number) may stay twice: harmless. */
