@@ -32,7 +32,7 @@ ECHOD_CFLAGS := $(STD) $(WARN) -Iinclude
 # The pure core: no syscalls, proven by WP, built freestanding.
 CORE	:= ebuf num args addr slots rate
 # The shell: syscall wrappers, session, server, main.
-SHELL_SRC := io log failure session sig listen priv notify sandbox udp server inetd usage main
+SHELL_SRC := io log failure session fdflags sig listen priv notify sandbox udp server inetd usage main
 
 CORE_OBJ  = $(CORE:%=$(1)/core/%.o)
 SHELL_OBJ = $(SHELL_SRC:%=$(1)/%.o)

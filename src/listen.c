@@ -1,11 +1,11 @@
 /* listen.c: socket, bind, listen, socket activation. Never accepts; never touches client data. */
 #include "listen.h"
+#include "fdflags.h"
 #include "echod.h"
 #include "num.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,17 +71,6 @@ describe(struct listener *l)
 	listen_format(&sa, l->text, sizeof(l->text));
 }
 
-static int
-set_nonblock_cloexec(int fd)
-{
-	int fl;
-
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
 bool
 listen_activated(void)
 {
@@ -129,7 +118,7 @@ open_activated(struct listener *out, size_t max, struct failure *f)
 		if (type != SOCK_STREAM && type != SOCK_DGRAM)
 			return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
 			    "passed socket is neither stream nor datagram");
-		if (set_nonblock_cloexec(out[i].fd) < 0)
+		if (fd_nonblock_cloexec(out[i].fd) < 0)
 			return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS",
 			    NULL);
 		out[i].type = type;

@@ -1,8 +1,8 @@
 /* sig.c: signal handlers that only set a flag and write one byte. No logging, no waitpid, no malloc. */
 #include "sig.h"
+#include "fdflags.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
 #include <unistd.h>
@@ -42,17 +42,6 @@ sig_handler_for_eva(int signo)
 #endif
 
 static int
-set_flags(int fd)
-{
-	int fl;
-
-	fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -1;
-	return fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
-static int
 handle(int signo, void (*fn)(int))
 {
 	struct sigaction sa;
@@ -72,7 +61,7 @@ sig_install(void)
 
 	if (pipe(p) < 0)
 		return -1;
-	if (set_flags(p[0]) < 0 || set_flags(p[1]) < 0) {
+	if (fd_nonblock_cloexec(p[0]) < 0 || fd_nonblock_cloexec(p[1]) < 0) {
 		(void)close(p[0]);
 		(void)close(p[1]);
 		return -1;
