@@ -156,7 +156,34 @@ client_pump(int may_write)
 	return moved;
 }
 
-/* recv: 1 short (param+1 bytes), 2 EINTR, 3 EAGAIN, 4 ECONNRESET, 5 client first. */
+/*
+ * The faults recv and send share, from fault byte f: 1 short (param+1
+ * bytes, by shrinking *len), 2 EINTR, 3 EAGAIN, 5 the client runs first.
+ * Returns -1 with errno set when the call is to fail, 0 to go on.
+ */
+static int
+io_fault(uint8_t f, size_t *len)
+{
+	switch (f >> 5) {
+	case 1:
+		if (*len > (size_t)(f & 31) + 1)
+			*len = (size_t)(f & 31) + 1;
+		return 0;
+	case 2:
+		errno = EINTR;
+		return -1;
+	case 3:
+		errno = EAGAIN;
+		return -1;
+	case 5:
+		(void)client_pump(1);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* recv: io_fault's, and 4 ECONNRESET. */
 ssize_t
 /* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
 __wrap_recv(int fd, void *buf, size_t len, int flags)
@@ -166,30 +193,16 @@ __wrap_recv(int fd, void *buf, size_t len, int flags)
 	if (!t.active || fd != t.sfd)
 		return __real_recv(fd, buf, len, flags);
 	f = next_fault();
-	switch (f >> 5) {
-	case 1:
-		if (len > (size_t)(f & 31) + 1)
-			len = (size_t)(f & 31) + 1;
-		break;
-	case 2:
-		errno = EINTR;
-		return -1;
-	case 3:
-		errno = EAGAIN;
-		return -1;
-	case 4:
+	if ((f >> 5) == 4) {
 		t.injected = errno = ECONNRESET;
 		return -1;
-	case 5:
-		(void)client_pump(1);
-		break;
-	default:
-		break;
 	}
+	if (io_fault(f, &len) < 0)
+		return -1;
 	return __real_recv(fd, buf, len, flags);
 }
 
-/* send: 1 short (param+1 bytes), 2 EINTR, 3 EAGAIN, 4 ECONNRESET/EPIPE, 5 client first, 6 returns 0. */
+/* send: io_fault's, 4 ECONNRESET/EPIPE, and 6 returns 0. */
 ssize_t
 /* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
 __wrap_send(int fd, const void *buf, size_t len, int flags)
@@ -199,30 +212,17 @@ __wrap_send(int fd, const void *buf, size_t len, int flags)
 	if (!t.active || fd != t.sfd)
 		return __real_send(fd, buf, len, flags);
 	f = next_fault();
-	switch (f >> 5) {
-	case 1:
-		if (len > (size_t)(f & 31) + 1)
-			len = (size_t)(f & 31) + 1;
-		break;
-	case 2:
-		errno = EINTR;
-		return -1;
-	case 3:
-		errno = EAGAIN;
-		return -1;
-	case 4:
+	if ((f >> 5) == 4) {
 		t.injected = errno = (f & 1) ? EPIPE : ECONNRESET;
 		return -1;
-	case 5:
-		(void)client_pump(1);
-		break;
-	case 6:
+	}
+	if ((f >> 5) == 6) {
 		/* Impossible for len > 0, but the session must not spin on it. */
 		t.injected = EIO;
 		return 0;
-	default:
-		break;
 	}
+	if (io_fault(f, &len) < 0)
+		return -1;
 	return __real_send(fd, buf, len, flags);
 }
 
