@@ -4,7 +4,7 @@
 CC	?= cc
 # Embedded targets: CROSS_COMPILE=aarch64-linux-gnu- builds with that prefix's
 # gcc into build/aarch64-linux-gnu/; STATIC=1 links fully static into
-# build/static/ (with musl-gcc unless CC is given). See docs/embedded.md.
+# build/static/ (with musl-gcc unless CC is given). See README.md, "Embedded".
 CROSS_COMPILE ?=
 STATIC	?=
 ifneq ($(filter default environment,$(origin CC)),)

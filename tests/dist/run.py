@@ -143,7 +143,7 @@ def serve_as_inetd(argv, stderr_is_socket, data):
     cli = et.connect(lst.getsockname()[1])
     conn, _ = lst.accept()
     lst.close()
-    err = tempfile.TemporaryFile()
+    err = et.log_file()
     try:
         proc = subprocess.Popen(argv, stdin=conn, stdout=conn,
                                 stderr=conn if stderr_is_socket else err,
@@ -156,8 +156,7 @@ def serve_as_inetd(argv, stderr_is_socket, data):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-        err.seek(0)
-        return got, rc, err.read().decode("utf-8", "replace")
+        return got, rc, et.read_log(err)
     finally:
         cli.close()
         err.close()

@@ -31,7 +31,7 @@ PAYLOAD = bytes(range(256)) * 1024  # 256 KiB: several buffer turns
 def inetd(binary, data, *args, timeout=20.0):
     """Run one --inetd session on a socketpair; (returncode, echo, stderr)."""
     ours, theirs = socket.socketpair()
-    err = tempfile.TemporaryFile()
+    err = t.log_file()
     proc = subprocess.Popen([binary, "--inetd", "-v"] + list(args), stdin=theirs,
                             stdout=theirs, stderr=err, env=t.base_env())
     theirs.close()
@@ -47,8 +47,7 @@ def inetd(binary, data, *args, timeout=20.0):
         proc.kill()
         proc.wait()
         raise
-    err.seek(0)
-    return rc, got, err.read().decode("utf-8", "replace")
+    return rc, got, t.read_log(err)
 
 
 def proc_field(pid, name, fname="status"):
