@@ -127,7 +127,11 @@ ref_parse(int argc, char *argv[], struct config *c)
 		max = 65535;
 		switch (ch) {
 		case 'l': c->listen = optarg; break;
-		case 'u': c->user = optarg; break;
+		case 'u':	/* an empty name is a usage error */
+			if (optarg[0] == '\0')
+				return ARGS_EMPTY;
+			c->user = optarg;
+			break;
 		case 'p': field = &c->port; break;
 		case 'c': field = &c->max_clients; min = 1; break;
 		case 'C': field = &c->max_per_ip; break;

@@ -1,12 +1,14 @@
-/* fuzz/slots.c: the child-slot table driven by add/release sequences, checked against a plain list of live children. */
+/* fuzz/slots.c: the admission rule and child-slot table driven by admit/bind/cancel/release sequences, checked against a plain list of live children. */
 /*
  * Input: byte 0 the table size (1..16), byte 1 the per-IP limit (0..3),
- * then one byte per operation: bits 0-1 the operation (0-1 add, 2 release,
- * 3 release of a pid never added or already gone), bits 2-7 choose a key
- * among four (two of them an IPv4 address and its IPv4-mapped form, which
- * must count as one) or a live child. Pids are unique, as fork makes them.
- * Oracle after every step: full, count and ip_ok per key, add's and
- * release's verdicts all agree with the list.
+ * then one byte per operation: bits 0-1 the operation (0 admit and bind,
+ * as a fork that worked; 1 admit and cancel, as a fork that failed; 2
+ * release a live child; 3 release a pid never added or already gone),
+ * bits 2-7 choose a key among four (two of them an IPv4 address and its
+ * IPv4-mapped form, which must count as one) or a live child. Pids are
+ * unique, as fork makes them. Oracle after every step: the admission
+ * verdict is exactly the model's (per-IP first, then full), and full,
+ * active, the per-key counts and release's verdicts agree with the list.
  */
 #include "slots.h"
 
@@ -45,6 +47,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t live;
 	uint32_t n;
 	uint32_t i;
+	uint32_t idx;
+	enum admit a;
+	enum admit want;
 	int32_t next;
 	size_t at;
 	int k;
@@ -68,12 +73,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op = data[at] & 3;
 			k = (data[at] >> 2) & 3;
 			if (op <= 1) {
-				if (slots_add(&l, next, keys[k]) != (live < cap))
-					fail("add verdict differs");
-				if (live < cap) {
+				n = 0;
+				for (i = 0; i < live; i++)
+					if (kid[i] == k || (kid[i] <= 1 && k <= 1))
+						n++;
+				want = per_ip != 0 && n >= per_ip ? ADMIT_PER_IP :
+				    live == cap ? ADMIT_FULL : ADMIT_OK;
+				idx = MAXCAP;
+				a = slots_admit(&l, keys[k], &idx);
+				if (a != want)
+					fail("admission verdict differs");
+				if (a == ADMIT_OK && (idx >= cap ||
+				    slots_active(&l) != live + 1 ||
+				    slots_count(&l, keys[k]) != n + 1))
+					fail("admitted, but the counts did not grow by one");
+				if (a == ADMIT_OK && op == 0) {
+					slots_bind(&l, idx, next);
 					pid[live] = next;
 					kid[live] = k;
 					live++;
+				} else if (a == ADMIT_OK) {
+					slots_vacate(&l, idx);
 				}
 				next++;
 			} else if (op == 2 && live > 0) {
@@ -83,12 +103,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				pid[i] = pid[live - 1];
 				kid[i] = kid[live - 1];
 				live--;
-			} else if (slots_release(&l, op == 2 ? 0 : next + 7) ||
+			} else if (slots_release(&l, op == 2 ? 1 : next + 7) ||
 			    (live == 0 && slots_release(&l, 99))) {
 				fail("release of an unknown pid succeeded");
 			}
 		}
-		if (slots_full(&l) != (live == cap) || l.active != live)
+		if (slots_full(&l) != (live == cap) || slots_active(&l) != live)
 			fail("full or active differs");
 		for (k = 0; k < 4; k++) {
 			n = 0;
@@ -97,8 +117,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					n++;	/* keys 0 and 1 are one address */
 			if (slots_count(&l, keys[k]) != n)
 				fail("per-IP count differs");
-			if (slots_ip_ok(&l, keys[k]) != (per_ip == 0 || n < per_ip))
-				fail("per-IP verdict differs");
 		}
 	}
 	(void)memset(mem, 0, sizeof(mem));

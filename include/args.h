@@ -40,7 +40,7 @@ enum args_err {
 	ARGS_UNKNOWN,		/* no such option */
 	ARGS_MISSING,		/* option needs an argument, none left */
 	ARGS_UNWANTED,		/* --flag=value for an option without argument */
-	ARGS_EMPTY,		/* empty number */
+	ARGS_EMPTY,		/* empty number, or an empty --user */
 	ARGS_TOOLONG,		/* number argument over NUM_MAXLEN characters */
 	ARGS_SYNTAX,		/* not a decimal number */
 	ARGS_RANGE,		/* decimal, but outside the option's range */

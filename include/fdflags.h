@@ -1,4 +1,4 @@
-/* fdflags.h: descriptor flags the parent sets on the sockets and pipes it keeps. */
+/* fdflags.h: descriptor flags and options: the parent's sockets and pipes, a child's client socket, inherited descriptors. */
 #ifndef FDFLAGS_H
 #define FDFLAGS_H
 
@@ -7,5 +7,21 @@
  * 0, or -1 with errno.
  */
 int	fd_nonblock_cloexec(int fd);
+
+/* SO_OOBINLINE on a client socket: urgent bytes are echoed in order. 0, or -1 with errno. */
+int	fd_oobinline(int fd);
+
+/*
+ * Close every descriptor from lowfd up (close_range(2), or one by one
+ * where the kernel lacks it), so nothing the invoker left open reaches the
+ * server or its children. 0, or -1 with errno.
+ */
+int	fd_close_from(int lowfd);
+
+/*
+ * Open /dev/null on whichever of fds 0-2 is closed, so no socket or pipe is
+ * ever opened as one of them. 0, or -1 with errno (no /dev/null to open).
+ */
+int	fd_std_open(void);
 
 #endif

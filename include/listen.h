@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -45,7 +46,13 @@ void	listen_format(const union sockaddr_any *sa, char *out, size_t size);
 int	listen_open(const struct config *cfg, struct listener *out, size_t max,
 	    struct failure *f);
 
-/* Did the environment pass sockets to this process (systemd Accept=no)? */
-bool	listen_activated(void);
+/* Most sockets socket activation may name (LISTEN_FDS). */
+#define LISTEN_FDS_MAX	1024u
+
+/*
+ * How many sockets the environment passed to this process (systemd
+ * Accept=no: LISTEN_PID is ours), as fds 3 on; 0 when none.
+ */
+uint32_t listen_activated(void);
 
 #endif

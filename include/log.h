@@ -16,7 +16,7 @@ void	log_msg(int level, const char *fmt, ...)
 /* "WHAT: strerror(errnum)" at VERB_QUIET (errors always appear). */
 void	log_err(const char *what, int errnum);
 
-/* A startup failure before the listening line: "echod: WHAT: WHY". */
+/* A startup failure before the listening line: "echod: WHAT: WHY", escaped. */
 void	log_fatal(const char *what, const char *why);
 
 #endif

@@ -19,8 +19,8 @@ enum sig_event {
 };
 
 /*
- * Create the self-pipe and install handlers for SIGCHLD, SIGTERM, SIGINT and
- * SIGUSR1 (SIGPIPE ignored). Returns the pipe's read end, or -1 with errno.
+ * Create the self-pipe and install handlers for SIGCHLD, SIGTERM, SIGINT,
+ * SIGHUP (the last three: graceful shutdown) and SIGUSR1 (SIGPIPE ignored). Returns the pipe's read end, or -1 with errno.
  */
 int	sig_install(void);
 
@@ -35,6 +35,9 @@ int	sig_block(bool block);
 
 /* In a new child: close the pipe, restore the default handlers, unblock. */
 int	sig_child(int rfd);
+
+/* The signal's name ("SIGSYS"), or "unknown". */
+const char	*sig_name(int signo);
 
 #ifdef __FRAMAC__
 /* For EVA: run the handler as the kernel would. */

@@ -184,6 +184,8 @@ apply_arg(struct config *cfg, int id, const char *val)
 		return ARGS_OK;
 	}
 	if (id == O_USER) {
+		if (val[0] == '\0')
+			return ARGS_EMPTY;	/* names nobody: not for getpwnam */
 		cfg->user = val;
 		return ARGS_OK;
 	}

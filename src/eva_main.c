@@ -35,6 +35,7 @@ eva_main(void)
 	sig_handler_for_eva(SIGCHLD);
 	sig_handler_for_eva(SIGTERM);
 	sig_handler_for_eva(SIGINT);
+	sig_handler_for_eva(SIGHUP);
 	sig_handler_for_eva(SIGUSR1);
 	return main(argc, eva_argv);
 }

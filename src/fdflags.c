@@ -1,7 +1,17 @@
-/* fdflags.c: O_NONBLOCK and FD_CLOEXEC on a descriptor the parent keeps (listeners, the signal pipe). */
+/* fdflags.c: descriptor flags and options (O_NONBLOCK, FD_CLOEXEC, SO_OOBINLINE), inherited descriptors closed, fds 0-2 made to exist. */
+#define _DEFAULT_SOURCE	/* syscall(2) */
 #include "fdflags.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range	436	/* one number on every Linux ABI since 5.9 */
+#endif
 
 int
 fd_nonblock_cloexec(int fd)
@@ -12,4 +22,47 @@ fd_nonblock_cloexec(int fd)
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -1;
 	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+int
+fd_oobinline(int fd)
+{
+	int on;
+
+	on = 1;
+	return setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on));
+}
+
+int
+fd_close_from(int lowfd)
+{
+	struct rlimit rl;
+	rlim_t fd;
+
+	/* musl has no close_range(3) wrapper; the system call is the same. */
+	if (syscall(SYS_close_range, (unsigned int)lowfd, ~0u, 0u) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	/* Bounded: the hard limit can be huge; descriptors past 65536 are rare. */
+	for (fd = (rlim_t)lowfd; fd < rl.rlim_max && fd < 65536; fd++)
+		(void)close((int)fd);
+	return 0;
+}
+
+int
+fd_std_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: fd itself. */
+		if (open("/dev/null", O_RDWR) < 0)
+			return -1;
+	}
+	return 0;
 }

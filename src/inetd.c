@@ -1,6 +1,7 @@
 /* inetd.c: the --inetd session (inetd nowait, systemd Accept=yes). Never logs into the client's socket. */
 #include "inetd.h"
 #include "echod.h"
+#include "fdflags.h"
 #include "log.h"
 #include "sandbox.h"
 #include "session.h"
@@ -45,6 +46,10 @@ inetd_run(const struct config *cfg)
 	if (getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
 	    type != SOCK_STREAM) {
 		log_msg(VERB_QUIET, "--inetd: standard input is not a stream socket");
+		return EXIT_SESSION;
+	}
+	if (fd_oobinline(STDIN_FILENO) < 0) {
+		log_err("setsockopt SO_OOBINLINE", errno);
 		return EXIT_SESSION;
 	}
 	if (!cfg->no_sandbox && sandbox_child() < 0) {

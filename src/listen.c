@@ -71,7 +71,23 @@ describe(struct listener *l)
 	listen_format(&sa, l->text, sizeof(l->text));
 }
 
-bool
+/* The bound port of a socket. */
+static unsigned int
+bound_port(int fd)
+{
+	union sockaddr_any sa;
+	socklen_t len;
+
+	len = sizeof(sa);
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, &sa.sa, &len) < 0)
+		return 0;
+	if (sa.sa.sa_family == AF_INET)
+		return ntohs(sa.in.sin_port);
+	return ntohs(sa.in6.sin6_port);
+}
+
+uint32_t
 listen_activated(void)
 {
 	const char *pid;
@@ -86,38 +102,72 @@ listen_activated(void)
 	nfds = getenv("LISTEN_FDS");
 	if (pid == NULL || num_parse(pid, 0x7fffffffu, &v) != NUM_OK ||
 	    v > 0x7fffffffu || (pid_t)v != getpid())	/* v > max: never (num_parse) */
-		return false;
+		return 0;
 	/* LISTEN_FDS must name at least one socket; otherwise bind as usual. */
-	return nfds != NULL && num_parse(nfds, 1024, &n) == NUM_OK && n > 0;
+	if (nfds == NULL || num_parse(nfds, LISTEN_FDS_MAX, &n) != NUM_OK)
+		return 0;
+	return n;
+}
+
+/* An int socket option of fd, or -1 with errno. */
+static int
+sockopt(int fd, int name)
+{
+	socklen_t len;
+	int v;
+
+	v = 0;
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, name, &v, &len) < 0)
+		return -1;
+	return v;
+}
+
+/*
+ * Is passed fd one echod can serve: a listening TCP socket or a bound UDP
+ * socket, of family INET or INET6? Anything else would be accepted from in
+ * vain (EINVAL for ever) or keyed by bytes no IP address fills. 0, or -1
+ * with *f set.
+ */
+static int
+check_passed(int fd, int *type, struct failure *f)
+{
+	char why[sizeof(f->why)];
+	union sockaddr_any sa;
+	socklen_t len;
+	int fam;
+
+	*type = sockopt(fd, SO_TYPE);
+	if (*type < 0)
+		return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS", NULL);
+	len = sizeof(sa);
+	memset(&sa, 0, sizeof(sa));
+	fam = getsockname(fd, &sa.sa, &len) == 0 ? sa.sa.sa_family : AF_UNSPEC;
+	if ((fam == AF_INET || fam == AF_INET6) &&
+	    ((*type == SOCK_STREAM && sockopt(fd, SO_ACCEPTCONN) == 1) ||
+	    (*type == SOCK_DGRAM && bound_port(fd) != 0)))
+		return 0;
+	(void)snprintf(why, sizeof(why), "fd %d is not a listening TCP socket "
+	    "or a bound UDP socket of family INET or INET6", fd);
+	return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS", why);
 }
 
 /* Take the sockets systemd passed (fds 3..3+LISTEN_FDS-1). */
 static int
 open_activated(struct listener *out, size_t max, struct failure *f)
 {
-	const char *nfds;
 	uint32_t n;
 	uint32_t i;
-	socklen_t len;
 	int type;
 
-	n = 0;	/* num_parse leaves *out unset on failure */
-	nfds = getenv("LISTEN_FDS");
-	if (nfds == NULL || num_parse(nfds, 1024, &n) != NUM_OK || n == 0)
-		return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
-		    "not a count of passed sockets");
+	n = listen_activated();
 	if (n > max)
 		return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
 		    "too many passed sockets");
 	for (i = 0; i < n; i++) {
 		out[i].fd = LISTEN_FDS_START + (int)i;
-		len = sizeof(type);
-		if (getsockopt(out[i].fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-			return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS",
-			    NULL);
-		if (type != SOCK_STREAM && type != SOCK_DGRAM)
-			return failure_set(f, EXIT_OSERR, 0, "LISTEN_FDS",
-			    "passed socket is neither stream nor datagram");
+		if (check_passed(out[i].fd, &type, f) < 0)
+			return -1;
 		if (fd_nonblock_cloexec(out[i].fd) < 0)
 			return failure_set(f, EXIT_OSERR, errno, "LISTEN_FDS",
 			    NULL);
@@ -177,22 +227,6 @@ bad:
 	failure_set(f, EXIT_OSERR, errno, where, NULL);
 	(void)close(fd);
 	return -1;
-}
-
-/* The bound port of a socket. */
-static unsigned int
-bound_port(int fd)
-{
-	union sockaddr_any sa;
-	socklen_t len;
-
-	len = sizeof(sa);
-	memset(&sa, 0, sizeof(sa));
-	if (getsockname(fd, &sa.sa, &len) < 0)
-		return 0;
-	if (sa.sa.sa_family == AF_INET)
-		return ntohs(sa.in.sin_port);
-	return ntohs(sa.in6.sin6_port);
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "log.h"
 #include "args.h"
 #include "io.h"
+#include "text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -69,9 +70,14 @@ void
 log_fatal(const char *what, const char *why)
 {
 	char buf[512];
+	char w[256];
+	char y[256];
 	int len;
 
-	len = snprintf(buf, sizeof(buf), "echod: %s: %s", what, why);
+	/* what may quote the command line (a user name, an address). */
+	(void)text_escape(w, sizeof(w), what);
+	(void)text_escape(y, sizeof(y), why);
+	len = snprintf(buf, sizeof(buf), "echod: %s: %s", w, y);
 	if (len < 0)
 		return;
 	emit(buf, sizeof(buf), len);

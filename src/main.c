@@ -2,6 +2,7 @@
 #include "args.h"
 #include "echod.h"
 #include "failure.h"
+#include "fdflags.h"
 #include "inetd.h"
 #include "listen.h"
 #include "log.h"
@@ -11,7 +12,6 @@
 #include "usage.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +22,6 @@ report(const struct failure *f)
 {
 	log_fatal(f->what, f->errnum != 0 ? strerror(f->errnum) : f->why);
 	return f->status;
-}
-
-/* Make sure fds 0-2 exist, so no socket or pipe is opened as one of them. */
-static int
-std_fds(void)
-{
-	int fd;
-
-	for (;;) {
-		fd = open("/dev/null", O_RDWR);
-		if (fd < 0)
-			return -1;
-		if (fd > STDERR_FILENO)
-			return close(fd);
-	}
 }
 
 static int
@@ -72,8 +57,15 @@ main(int argc, char *argv[])
 	char msg[160];
 	int r;
 
-	if (std_fds() < 0)
+	/* Before anything else opens a descriptor. */
+	if (fd_std_open() < 0) {
+		(void)fprintf(stderr, "echod: /dev/null: %s\n", strerror(errno));
 		return EXIT_OSERR;
+	}
+	if (fd_close_from(3 + (int)listen_activated()) < 0) {
+		(void)fprintf(stderr, "echod: close_range: %s\n", strerror(errno));
+		return EXIT_OSERR;
+	}
 	r = args_parse(argc, argv, &cfg, &err);
 	if (r != ARGS_OK) {
 		usage_error(&err, argv, msg, sizeof(msg));

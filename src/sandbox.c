@@ -148,6 +148,10 @@ static const uint32_t child_calls[] = {
 	__NR_sigreturn,
 #endif
 	__NR_restart_syscall,
+#ifdef SANDBOX_LSAN
+	/* Sanitizer builds only: the runtime resets its signal stack as it exits. */
+	__NR_sigaltstack,
+#endif
 };
 #define NCALLS	(sizeof(child_calls) / sizeof(child_calls[0]))
 _Static_assert(NCALLS <= SANDBOX_CALLS_MAX, "SANDBOX_CALLS_MAX too small");

@@ -3,6 +3,7 @@
 #include "server.h"
 #include "addr.h"
 #include "echod.h"
+#include "fdflags.h"
 #include "io.h"
 #include "log.h"
 #include "notify.h"
@@ -24,12 +25,27 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* Wait before restarting a UDP child that died, so a crash cannot spin. */
 #define UDP_RESTART_MS	1000
 #define BACKOFF_MAX_MS	1000
+
+/*
+ * One flag per slot, shared with the children (MAP_SHARED): a child sets
+ * its own just before it exits, the parent reads them only before refusing
+ * a connection under --max-per-ip. The client sees the session end when
+ * the socket closes as the child exits, and may reconnect before the
+ * parent can reap that child; the flag says the session is over sooner.
+ * Frama-C 25 cannot parse _Atomic; its analyses see the volatile form.
+ */
+#ifdef __FRAMAC__
+typedef volatile unsigned char	done_flag;
+#else
+typedef _Atomic unsigned char	done_flag;
+#endif
 
 struct stats {
 	uint64_t	accepted;
@@ -45,6 +61,10 @@ struct server {
 	int			 nlis;
 	int			 sigfd;
 	struct slots		 slots;
+	struct slot		*slot_mem;	/* the table's memory (mmap) */
+	done_flag		*done;		/* per slot: session over (shared) */
+	uint32_t		 finishing;	/* vacated, exiting, not yet reaped */
+	bool			 killing;	/* SIGKILLs sent: not worth a line */
 	struct stats		 st;
 	struct session_cfg	 scfg;
 	int64_t			 backoff_until;	/* -1: accepting */
@@ -103,13 +123,21 @@ end_name(int end)
 #endif
 #endif
 static _Noreturn void
-child_exit(int status)
+child_exit(bool confined, int status)
 {
 #ifdef CHILD_EXIT_FULL
-	exit(status);
+	/*
+	 * Confined, LeakSanitizer has checked already (sandbox_child), and
+	 * the sanitizer's exit paths, _exit's interceptor included, make
+	 * calls the filter kills (sigaltstack): end with the system call.
+	 */
+	if (!confined)
+		exit(status);
+	(void)syscall(SYS_exit_group, status);
 #else
-	_exit(status);
+	(void)confined;
 #endif
+	_exit(status);
 }
 
 /*
@@ -119,7 +147,7 @@ child_exit(int status)
  * page by page by -fstack-clash-protection: 16 page faults per connection).
  */
 static void
-child_run(struct server *s, int fd, const union sockaddr_any *sa)
+child_run(struct server *s, int fd, const union sockaddr_any *sa, uint32_t idx)
 {
 	char peer[ADDR_TEXT_MAX];
 	struct session_result res;
@@ -129,16 +157,19 @@ child_run(struct server *s, int fd, const union sockaddr_any *sa)
 		(void)close(s->lis[i].fd);
 	if (sig_child(s->sigfd) < 0) {
 		log_err("child signals", errno);
-		child_exit(EXIT_SESSION);
+		child_exit(false, EXIT_SESSION);
+	}
+	if (fd_oobinline(fd) < 0) {
+		log_err("setsockopt SO_OOBINLINE", errno);
+		child_exit(false, EXIT_SESSION);
 	}
 	if (!s->cfg->no_sandbox && sandbox_child() < 0) {
 		log_err("sandbox", errno);
-		child_exit(EXIT_SESSION);
+		child_exit(false, EXIT_SESSION);
 	}
 	/* Set by echo_session; zeroed first for EVA (no \from in its spec). */
 	memset(&res, 0, sizeof(res));
 	echo_session(fd, &s->scfg, s->buf, ECHOD_BUFSIZE, &res);
-	(void)close(fd);
 	if (s->cfg->verbosity >= VERB_VERBOSE) {
 		peer_text(sa, peer, sizeof(peer));
 		log_msg(VERB_VERBOSE, "close %s received=%llu sent=%llu end=%s%s%s",
@@ -147,7 +178,14 @@ child_run(struct server *s, int fd, const union sockaddr_any *sa)
 		    res.end == SESSION_ERROR ? " error=" : "",
 		    res.end == SESSION_ERROR ? strerror(res.errnum) : "");
 	}
-	child_exit(res.end == SESSION_EOF ? EXIT_OK : EXIT_SESSION);
+	/*
+	 * The socket closes as the process ends, its very last act, after
+	 * the flag: a client that has read our EOF may reconnect at once,
+	 * and --max-per-ip must not count this session by then.
+	 */
+	s->done[idx] = 1;
+	child_exit(!s->cfg->no_sandbox,
+	    res.end == SESSION_EOF ? EXIT_OK : EXIT_SESSION);
 }
 
 /* Start the UDP echo child. */
@@ -201,38 +239,150 @@ udp_start(struct server *s)
 	(void)sig_block(false);
 }
 
+/* "killed by signal N (NAME)" or "exited with status N", for a log line. */
+static void
+end_text(int status, char *out, size_t size)
+{
+	if (WIFSIGNALED(status))
+		(void)snprintf(out, size, "killed by signal %d (%s)",
+		    WTERMSIG(status), sig_name(WTERMSIG(status)));
+	else
+		(void)snprintf(out, size, "exited with status %d",
+		    WEXITSTATUS(status));
+}
+
+/* Did the parent itself send the signal that ended a child? */
+static bool
+sent_by_us(const struct server *s, int status, bool udp)
+{
+	if (!WIFSIGNALED(status))
+		return false;
+	if (WTERMSIG(status) == SIGKILL)
+		return s->killing;
+	return udp && s->stopping && WTERMSIG(status) == SIGTERM;
+}
+
+/* The UDP child ended: say why, and restart it unless shutting down. */
+static void
+udp_ended(struct server *s, pid_t pid, int status)
+{
+	char why[64];
+
+	s->udp_pid = 0;
+	end_text(status, why, sizeof(why));
+	if (!s->stopping) {
+		log_msg(VERB_QUIET, "udp child %ld %s; restarting", (long)pid, why);
+		s->udp_restart = io_now() + UDP_RESTART_MS;
+	} else if (WIFSIGNALED(status) && !sent_by_us(s, status, true)) {
+		log_msg(VERB_QUIET, "udp child %ld %s", (long)pid, why);
+	}
+}
+
+/*
+ * Reap every child that has exited; SIGCHLDs coalesce, so loop until none.
+ * A child killed by a signal the parent did not send (a sandbox violation's
+ * SIGSYS, a crash) is the loudest event there is: logged whatever -q says.
+ */
+static void
+reap(struct server *s)
+{
+	char why[64];
+	pid_t pid;
+	int status;
+	int saved;
+
+	saved = errno;
+	for (;;) {
+		status = 0;
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			break;
+		if (pid == s->udp_pid) {
+			udp_ended(s, pid, status);
+			continue;
+		}
+		if (!slots_release(&s->slots, (int32_t)pid) && s->finishing > 0)
+			s->finishing--;
+		if (WIFSIGNALED(status) && !sent_by_us(s, status, false)) {
+			end_text(status, why, sizeof(why));
+			log_msg(VERB_QUIET, "child %ld %s", (long)pid, why);
+		}
+	}
+	errno = saved;
+}
+
+/* Close a connection the admission rule refused, and count it. */
+static void
+refuse(struct server *s, int fd, const union sockaddr_any *sa, enum admit a)
+{
+	char peer[ADDR_TEXT_MAX];
+
+	(void)close(fd);
+	if (a == ADMIT_PER_IP)
+		s->st.refused_per_ip++;
+	if (s->cfg->verbosity < VERB_NORMAL)
+		return;
+	peer_text(sa, peer, sizeof(peer));
+	if (a == ADMIT_PER_IP)
+		log_msg(VERB_NORMAL, "refused %s: over --max-per-ip %u", peer,
+		    (unsigned int)s->cfg->max_per_ip);
+	else	/* not reached: the listeners are not polled when full */
+		log_msg(VERB_NORMAL, "refused %s: no free slot", peer);
+}
+
+/* Free the slots of children that said their session is over. */
+static void
+vacate_done(struct server *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < slots_cap(&s->slots); i++)
+		if (slots_pid(&s->slots, i) > 0 && s->done[i] != 0) {
+			slots_vacate(&s->slots, i);
+			s->finishing++;
+		}
+}
+
 /* Fork a child for accepted socket fd, or close it. */
 static void
 serve(struct server *s, int fd, const union sockaddr_any *sa)
 {
 	uint8_t key[ADDR_KEY_LEN];
 	char peer[ADDR_TEXT_MAX];
+	enum admit a;
+	uint32_t idx;
 	pid_t pid;
 	int e;
 
 	peer_key(sa, key);
-	if (!slots_ip_ok(&s->slots, key)) {
-		s->st.refused_per_ip++;
-		(void)close(fd);
-		if (s->cfg->verbosity >= VERB_NORMAL) {
-			peer_text(sa, peer, sizeof(peer));
-			log_msg(VERB_NORMAL, "refused %s: over --max-per-ip %u",
-			    peer, (unsigned int)s->cfg->max_per_ip);
-		}
+	idx = 0;
+	a = slots_admit(&s->slots, key, &idx);
+	if (a == ADMIT_PER_IP) {
+		/* A child may have ended its session and not be reaped yet. */
+		reap(s);
+		vacate_done(s);
+		a = slots_admit(&s->slots, key, &idx);
+	}
+	if (a != ADMIT_OK) {
+		refuse(s, fd, sa, a);
 		return;
 	}
+	s->done[idx] = 0;
 	/* turn() holds signals blocked: the child resets them in sig_child(). */
 	pid = fork();
 	if (pid == 0)
-		child_run(s, fd, sa);
+		child_run(s, fd, sa, idx);
 	e = errno;
 	(void)close(fd);
 	if (pid < 0) {
+		slots_vacate(&s->slots, idx);
 		s->st.fork_failed++;
 		log_err("fork", e);
 		return;
 	}
-	(void)slots_add(&s->slots, (int32_t)pid, key);
+	slots_bind(&s->slots, idx, (int32_t)pid);
 	if (s->cfg->verbosity >= VERB_VERBOSE) {
 		peer_text(sa, peer, sizeof(peer));
 		log_msg(VERB_VERBOSE, "accept %s pid=%ld", peer, (long)pid);
@@ -295,35 +445,6 @@ accept_some(struct server *s, int lfd)
 	}
 }
 
-/* Reap every child that has exited; SIGCHLDs coalesce, so loop until none. */
-static void
-reap(struct server *s)
-{
-	pid_t pid;
-	int status;
-	int saved;
-
-	saved = errno;
-	for (;;) {
-		pid = waitpid(-1, &status, WNOHANG);
-		if (pid < 0 && errno == EINTR)
-			continue;
-		if (pid <= 0)
-			break;
-		if (pid == s->udp_pid) {
-			s->udp_pid = 0;
-			if (!s->stopping) {
-				log_msg(VERB_QUIET, "udp child %ld ended; restarting",
-				    (long)pid);
-				s->udp_restart = io_now() + UDP_RESTART_MS;
-			}
-			continue;
-		}
-		(void)slots_release(&s->slots, (int32_t)pid);
-	}
-	errno = saved;
-}
-
 static void
 log_stats(const struct server *s)
 {
@@ -336,13 +457,13 @@ log_stats(const struct server *s)
 		    (unsigned long long)s->udpc->dropped);
 	log_msg(VERB_QUIET, "stats accepted=%llu active=%u refused_per_ip=%llu "
 	    "fork_failed=%llu accept_errors=%llu%s",
-	    (unsigned long long)s->st.accepted, (unsigned int)s->slots.active,
+	    (unsigned long long)s->st.accepted, (unsigned int)slots_active(&s->slots),
 	    (unsigned long long)s->st.refused_per_ip,
 	    (unsigned long long)s->st.fork_failed,
 	    (unsigned long long)s->st.accept_errors, udp);
 }
 
-/* SIGTERM/SIGINT: stop accepting, close the listeners, start the grace period. */
+/* SIGTERM/SIGINT/SIGHUP: stop accepting, close the listeners, start the grace period. */
 static void
 begin_shutdown(struct server *s)
 {
@@ -358,7 +479,7 @@ begin_shutdown(struct server *s)
 		(void)kill(s->udp_pid, SIGTERM);
 	(void)notify_send("STOPPING=1");
 	log_msg(VERB_NORMAL, "shutting down: %u active, grace %u s",
-	    (unsigned int)s->slots.active, (unsigned int)s->cfg->grace);
+	    (unsigned int)slots_active(&s->slots), (unsigned int)s->cfg->grace);
 }
 
 /* Grace is over: SIGKILL the rest and reap them all. */
@@ -367,11 +488,14 @@ kill_rest(struct server *s)
 {
 	uint32_t i;
 	uint32_t n;
+	int32_t pid;
 
+	s->killing = true;
 	n = 0;
-	for (i = 0; i < s->slots.cap; i++) {
-		if (s->slots.slot[i].pid > 0) {
-			(void)kill((pid_t)s->slots.slot[i].pid, SIGKILL);
+	for (i = 0; i < slots_cap(&s->slots); i++) {
+		pid = slots_pid(&s->slots, i);
+		if (pid > 0) {
+			(void)kill((pid_t)pid, SIGKILL);
 			n++;
 		}
 	}
@@ -380,7 +504,8 @@ kill_rest(struct server *s)
 	if (n > 0)
 		log_msg(VERB_NORMAL, "grace period over: killed %u children",
 		    (unsigned int)n);
-	while (s->slots.active > 0 || s->udp_pid > 0) {
+	while (slots_active(&s->slots) > 0 || s->finishing > 0 ||
+	    s->udp_pid > 0) {
 		if (io_wait(s->sigfd, POLLIN, io_now() + 100) > 0)
 			(void)sig_take(s->sigfd);
 		reap(s);
@@ -512,7 +637,12 @@ setup(struct server *s, const struct config *cfg, struct listener *lis,
 		(void)munmap(mem, slots_bytes(cfg->max_clients));	/* mmap'd, not malloc'd */
 		return -1;
 	}
+	s->slot_mem = mem;
 	slots_init(&s->slots, mem, cfg->max_clients, cfg->max_per_ip);
+	s->done = mmap(NULL, cfg->max_clients, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->done == MAP_FAILED)
+		return -1;
 	for (i = 0; i < nlis; i++)
 		if (lis[i].type == SOCK_DGRAM && s->udp_idx < 0)
 			s->udp_idx = i;
@@ -549,7 +679,8 @@ server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
 		turn(&s, pfd, map);
 		if (!s.stopping)
 			continue;
-		if (s.slots.active == 0 && s.udp_pid == 0)
+		if (slots_active(&s.slots) == 0 && s.finishing == 0 &&
+		    s.udp_pid == 0)
 			break;
 		if (io_now() >= s.grace_end) {
 			kill_rest(&s);
@@ -558,6 +689,7 @@ server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
 	}
 	log_msg(VERB_NORMAL, "exiting");
 	(void)munmap(s.buf, ECHOD_BUFSIZE);
-	(void)munmap(s.slots.slot, slots_bytes(s.slots.cap));
+	(void)munmap(s.slot_mem, slots_bytes(cfg->max_clients));
+	(void)munmap((void *)s.done, cfg->max_clients);
 	return EXIT_OK;
 }

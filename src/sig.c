@@ -69,7 +69,7 @@ sig_install(void)
 	pipe_wfd = p[1];
 	if (handle(SIGPIPE, SIG_IGN) < 0 || handle(SIGCHLD, on_signal) < 0 ||
 	    handle(SIGTERM, on_signal) < 0 || handle(SIGINT, on_signal) < 0 ||
-	    handle(SIGUSR1, on_signal) < 0)
+	    handle(SIGHUP, on_signal) < 0 || handle(SIGUSR1, on_signal) < 0)
 		return -1;
 	return p[0];
 }
@@ -113,7 +113,7 @@ sig_block(bool block)
 
 	if (sigemptyset(&set) < 0 || sigaddset(&set, SIGCHLD) < 0 ||
 	    sigaddset(&set, SIGTERM) < 0 || sigaddset(&set, SIGINT) < 0 ||
-	    sigaddset(&set, SIGUSR1) < 0)
+	    sigaddset(&set, SIGHUP) < 0 || sigaddset(&set, SIGUSR1) < 0)
 		return -1;
 	return sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
@@ -123,14 +123,52 @@ sig_child(int rfd)
 {
 	/*
 	 * A child serves its session undisturbed through the grace period:
-	 * a terminal's SIGINT to the process group and stray SIGUSR1s are
-	 * ignored; SIGTERM keeps its default so an admin can still end one.
+	 * a terminal's SIGINT or hangup to the process group and stray
+	 * SIGUSR1s are ignored; SIGTERM keeps its default so an admin can
+	 * still end one.
 	 */
 	(void)close(rfd);
 	(void)close(pipe_wfd);
 	pipe_wfd = -1;
 	if (handle(SIGCHLD, SIG_DFL) < 0 || handle(SIGTERM, SIG_DFL) < 0 ||
-	    handle(SIGINT, SIG_IGN) < 0 || handle(SIGUSR1, SIG_IGN) < 0)
+	    handle(SIGINT, SIG_IGN) < 0 || handle(SIGHUP, SIG_IGN) < 0 ||
+	    handle(SIGUSR1, SIG_IGN) < 0)
 		return -1;
 	return sig_block(false);
+}
+
+const char *
+sig_name(int signo)
+{
+	/* A switch, not a table: the numbers differ between architectures. */
+	switch (signo) {
+	case SIGHUP:	return "SIGHUP";
+	case SIGINT:	return "SIGINT";
+	case SIGQUIT:	return "SIGQUIT";
+	case SIGILL:	return "SIGILL";
+	case SIGTRAP:	return "SIGTRAP";
+	case SIGABRT:	return "SIGABRT";
+	case SIGBUS:	return "SIGBUS";
+	case SIGFPE:	return "SIGFPE";
+	case SIGKILL:	return "SIGKILL";
+	case SIGUSR1:	return "SIGUSR1";
+	case SIGSEGV:	return "SIGSEGV";
+	case SIGUSR2:	return "SIGUSR2";
+	case SIGPIPE:	return "SIGPIPE";
+	case SIGALRM:	return "SIGALRM";
+	case SIGTERM:	return "SIGTERM";
+	case SIGCHLD:	return "SIGCHLD";
+	case SIGCONT:	return "SIGCONT";
+	case SIGSTOP:	return "SIGSTOP";
+	case SIGTSTP:	return "SIGTSTP";
+	case SIGTTIN:	return "SIGTTIN";
+	case SIGTTOU:	return "SIGTTOU";
+	case SIGURG:	return "SIGURG";
+	case SIGXCPU:	return "SIGXCPU";
+	case SIGXFSZ:	return "SIGXFSZ";
+	case SIGVTALRM:	return "SIGVTALRM";
+	case SIGPROF:	return "SIGPROF";
+	case SIGSYS:	return "SIGSYS";
+	default:	return "unknown";
+	}
 }

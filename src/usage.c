@@ -1,6 +1,7 @@
 /* usage.c: the --help text and usage error messages. Only main calls it. */
 #include "usage.h"
 #include "num.h"
+#include "text.h"
 
 #include <stdio.h>
 
@@ -14,7 +15,7 @@ static const char usage_text[] =
 "  -C, --max-per-ip N       most connections from one address, 0-65535, 0 = no limit (default 0)\n"
 "  -t, --idle-timeout SECS  close after SECS without a byte moving, 0-86400, 0 = none (default 300)\n"
 "  -T, --max-lifetime SECS  close after SECS in total, 0-86400, 0 = none (default 0)\n"
-"  -g, --grace SECS         on SIGTERM/SIGINT, time children may finish, 0-86400 (default 5)\n"
+"  -g, --grace SECS         on SIGTERM/SIGINT/SIGHUP, time children may finish, 0-86400 (default 5)\n"
 "  -b, --backlog N          listen(2) backlog, 1-65535 (default 1024)\n"
 "  -u, --user NAME          after binding, drop to this user's uid, gid and groups\n"
 "      --udp                also serve UDP echo on the same address and port\n"
@@ -32,26 +33,31 @@ usage_print(FILE *fp)
 }
 
 void
-/* cppcheck-suppress constParameter ; C has no implicit char ** to const char *const * conversion: main's argv would need a cast */
 usage_error(const struct args_error *err, char *const argv[], char *out,
     size_t size)
 {
-	const char *word;
+	char word[64];
 	char opt[64];
+	char bad[2];
 
-	word = argv[err->index];
-	if (err->opt != NULL)
+	/* Quoted words are escaped: a newline in an argument stays "\n". */
+	(void)text_escape(word, 61, argv[err->index]);	/* at most 60 characters */
+	bad[0] = err->bad;
+	bad[1] = '\0';
+	if (err->opt != NULL) {
 		(void)snprintf(opt, sizeof(opt), "--%s", err->opt);
-	else if (err->bad != 0)
-		(void)snprintf(opt, sizeof(opt), "-%c", err->bad);
-	else
+	} else if (err->bad != 0) {
+		opt[0] = '-';
+		(void)text_escape(opt + 1, sizeof(opt) - 1, bad);
+	} else {
 		(void)snprintf(opt, sizeof(opt), "%s", word);
+	}
 	switch (err->code) {
 	case ARGS_UNKNOWN:
 		if (err->bad != 0)
 			(void)snprintf(out, size, "%s: unknown option", opt);
 		else
-			(void)snprintf(out, size, "%.60s: unknown option", word);
+			(void)snprintf(out, size, "%s: unknown option", word);
 		break;
 	case ARGS_MISSING:
 		(void)snprintf(out, size, "%s: missing argument", opt);
@@ -59,8 +65,9 @@ usage_error(const struct args_error *err, char *const argv[], char *out,
 	case ARGS_UNWANTED:
 		(void)snprintf(out, size, "%s: takes no argument", opt);
 		break;
-	case ARGS_EMPTY:
-		(void)snprintf(out, size, "%s: empty number", opt);
+	case ARGS_EMPTY:	/* min > max marks an option that takes no number */
+		(void)snprintf(out, size, "%s: empty %s", opt,
+		    err->min > err->max ? "argument" : "number");
 		break;
 	case ARGS_TOOLONG:
 		(void)snprintf(out, size, "%s: number longer than %d characters",
@@ -74,7 +81,7 @@ usage_error(const struct args_error *err, char *const argv[], char *out,
 		    (unsigned int)err->min, (unsigned int)err->max);
 		break;
 	case ARGS_OPERAND:
-		(void)snprintf(out, size, "%.60s: unexpected argument", word);
+		(void)snprintf(out, size, "%s: unexpected argument", word);
 		break;
 	case ARGS_CONFLICT:
 		(void)snprintf(out, size, "--udp: cannot be used with --inetd");

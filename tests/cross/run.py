@@ -122,7 +122,7 @@ def hardening(t):
         assert "INTERP" not in segs and "DYNAMIC" not in segs, "has a dynamic segment"
 
 
-CORE = ["ebuf", "num", "args", "addr", "slots", "rate"]
+CORE = ["ebuf", "num", "args", "addr", "slots", "rate", "text"]
 
 
 def core_purity(t):

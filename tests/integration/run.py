@@ -13,8 +13,10 @@ Touches only 127.0.0.1 and ::1, bounds every wait, kills only its own pids.
 """
 import argparse
 import errno
+import fcntl
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -531,6 +533,214 @@ def stats_line(c):
     check(all(re.match(STATS_RE + r"\Z", ln) for ln in lines), "stats line format: %s" % lines)
 
 
+# --- policy and start-up edges ---------------------------------------------------------------
+
+def per_ip_sequential(c):
+    """-C 1: strictly sequential sessions (each reads the server's EOF first) are never refused."""
+    s = c.server("-C", "1", "-q")
+    bad = 0
+    for i in range(200):
+        data = b"seq %d" % i
+        try:
+            ok = et.roundtrip(s.port, data, timeout=20) == data
+        except OSError:     # refused: closed at once, maybe reset
+            ok = False
+        bad += not ok
+    st = stats(s)
+    check(bad == 0 and st["refused_per_ip"] == 0,
+          "%d of 200 sequential sessions not echoed, stats %s" % (bad, st))
+
+
+SIG_LINE = r"^echod\[%d\]: child %d killed by signal %d \(%s\)$"
+
+
+def child_killed_logged(c):
+    """A child ended by a signal the parent did not send is logged, also under -q."""
+    s = c.server("-q")
+    k = held(s.port)
+    kid = s.children()[0]
+    os.kill(kid, signal.SIGUSR2)     # a sanitizer handles SIGSEGV itself; SIGUSR2 just ends it
+    check(s.wait_log(SIG_LINE % (s.pid, kid, signal.SIGUSR2, "SIGUSR2")), "no kill line: " + s.log())
+    k.close()
+    # SIGKILLs the parent sends itself at the end of the grace period are not reported.
+    s2 = c.server("-g", "0")
+    k2 = held(s2.port)
+    s2.signal(signal.SIGTERM)
+    check(s2.wait(15) == 0, "exit status")
+    k2.close()
+    check("killed by signal" not in s2.log(), "logged its own SIGKILL: " + s2.log())
+
+
+def udp_child_killed_logged(c):
+    s = c.server("--udp", "-q")
+    check(et.wait_until(lambda: len(s.children()) == 1, 5), "no udp child")
+    kid = s.children()[0]
+    os.kill(kid, signal.SIGKILL)
+    rx = r"^echod\[%d\]: udp child %d killed by signal 9 \(SIGKILL\); restarting$" % (s.pid, kid)
+    check(s.wait_log(rx), "udp restart line does not name the signal: " + s.log())
+
+
+def stop_sighup(c):
+    """SIGHUP is a graceful shutdown, exactly like SIGTERM."""
+    d = tempfile.mkdtemp(prefix="echod-notify-")
+    path = os.path.join(d, "notify")
+    n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        n.bind(path)
+        n.settimeout(10)
+        s = c.server("-g", "60", env={"NOTIFY_SOCKET": path})
+        check(n.recv(256) == b"READY=1", "no READY=1")
+        k = held(s.port)
+        kids = s.children()
+        s.signal(signal.SIGHUP)
+        check(n.recv(256) == b"STOPPING=1", "no STOPPING=1 on SIGHUP")
+        check(s.wait_log(r"shutting down: 1 active, grace 60 s$"), "no shutting-down line: " + s.log())
+        data = os.urandom(100000)
+        check(et.exchange(k, data, timeout=30, shut=False) == data, "session disturbed by SIGHUP")
+        check(s.proc.poll() is None, "server exited with a child alive")
+        close_clean(k)
+        check(s.wait(20) == 0, "exit status")
+        check(all(et.proc_state(p) is None for p in kids), "child left behind")
+    finally:
+        n.close()
+        os.unlink(path)
+        os.rmdir(d)
+
+
+def sighup_group(c):
+    """A hangup reaches the whole process group: children finish their sessions."""
+    s = c.server("-g", "60", preexec=os.setsid)
+    k = held(s.port)
+    os.killpg(s.pid, signal.SIGHUP)
+    check(s.wait_log(r"shutting down: 1 active"), "no shutting-down line: " + s.log())
+    data = os.urandom(50000)
+    check(et.exchange(k, data, timeout=30, shut=False) == data, "child disturbed by the group's SIGHUP")
+    close_clean(k)
+    check(s.wait(20) == 0, "exit status")
+
+
+def bad_passed_socket(c):
+    """A passed socket that is not a listening INET/INET6 stream or a bound INET/INET6 datagram socket: 71."""
+    t = socket.socket()
+    t.bind(("127.0.0.1", 0))
+    t.listen(1)
+    conn = socket.create_connection(t.getsockname())
+    acc, _ = t.accept()
+    d = tempfile.mkdtemp(prefix="echod-unix-")
+    ul = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ul.bind(os.path.join(d, "l"))
+    ul.listen(1)
+    ud = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ud.bind(os.path.join(d, "d"))
+    unbound = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    unlistened = socket.socket()
+    unlistened.bind(("127.0.0.1", 0))
+    wrong = []
+    try:
+        for name, sk in (("connected", conn), ("unix listener", ul), ("unix datagram", ud),
+                         ("unbound udp", unbound), ("bound, not listening", unlistened)):
+            argv = activation_wrapper([sk]) + c.b.argv([])
+            r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
+                               env=et.base_env(), pass_fds=(sk.fileno(),))
+            text = r.stderr.decode("utf-8", "replace")
+            if r.returncode != 71 or "listening on" in text or not re.match(r"^echod: [^\n]+\n\Z", text):
+                wrong.append("%s: %s %r" % (name, r.returncode, text[-300:]))
+    finally:
+        for sk in (t, conn, acc, ul, ud, unbound, unlistened):
+            sk.close()
+        shutil.rmtree(d)
+    check(not wrong, "; ".join(wrong))
+
+
+def inherited_fds_closed(c):
+    """A descriptor the invoker left open reaches neither the server nor its children."""
+    f = tempfile.TemporaryFile()
+    extra = fcntl.fcntl(f.fileno(), fcntl.F_DUPFD, 50)
+    os.set_inheritable(extra, True)
+    try:
+        s = c.server(pass_fds=(extra,))
+        k = held(s.port)
+        kid = s.children()[0]
+        for pid in (s.pid, kid):
+            fds = [int(x) for x in os.listdir("/proc/%d/fd" % pid)]
+            check(extra not in fds, "pid %d holds inherited fd %d: %s" % (pid, extra, fds))
+        close_clean(k)
+    finally:
+        os.close(extra)
+        f.close()
+
+
+def oob_inline(c):
+    """Urgent data is echoed in order like any other byte."""
+    s = c.server()
+    k = et.connect(s.port)
+    k.sendall(b"abc")
+    time.sleep(0.05)
+    k.send(b"!", socket.MSG_OOB)
+    time.sleep(0.05)
+    k.sendall(b"def")
+    k.shutdown(socket.SHUT_WR)
+    back, _ = recv_eof(k, 10)
+    k.close()
+    check(back == b"abc!def", "urgent byte: got %r" % back)
+    # --inetd: the same on fd 0.
+    t = socket.socket()
+    t.bind(("127.0.0.1", 0))
+    t.listen(1)
+    cl = et.connect(t.getsockname()[1])
+    srv, _ = t.accept()
+    t.close()
+    p, err = c.spawn(["--inetd"], stdin=srv, stdout=srv)
+    srv.close()
+    cl.sendall(b"abc")
+    time.sleep(0.05)
+    cl.send(b"!", socket.MSG_OOB)
+    time.sleep(0.05)
+    cl.sendall(b"def")
+    cl.shutdown(socket.SHUT_WR)
+    back, _ = recv_eof(cl, 10)
+    cl.close()
+    check(p.wait(20) == 0, "inetd exit")
+    check(back == b"abc!def", "inetd urgent byte: got %r" % back)
+
+
+def no_dev_null(c):
+    """/dev/null is opened only for a missing standard descriptor, and its absence is one line."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return ("skip", "needs root and unshare(1) for a private /dev")
+    hide = "mount -t tmpfs none /dev && exec \"$@\""
+    base = ["unshare", "--mount", "--propagation", "private", "sh", "-c", hide, "sh"] + c.b.argv([])
+    r = subprocess.run(base + ["-V"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                       env=et.base_env())
+    check(r.returncode == 0 and r.stdout.startswith(b"echod "), "-V without /dev/null: %s %r %r"
+          % (r.returncode, r.stdout, r.stderr[-300:]))
+    r = subprocess.run(base + ["--bogus"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                       env=et.base_env())
+    check(r.returncode == 64, "--bogus without /dev/null: %s %r" % (r.returncode, r.stderr[-300:]))
+    # fd 0 closed and no /dev/null: one clear line, 71.
+    r = subprocess.run(base + ["-V"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                       env=et.base_env(), preexec_fn=lambda: os.close(0))
+    text = r.stderr.decode("utf-8", "replace")
+    check(r.returncode == 71 and re.match(r"^echod: /dev/null: [^\n]+\n\Z", text),
+          "missing fd 0, no /dev/null: %s %r" % (r.returncode, text))
+
+
+def one_line_errors(c):
+    """Control characters in quoted words are escaped; an empty --user is a usage error."""
+    wrong = []
+    for args, want in ((["--bad\nsecond line"], "echod: --bad\\nsecond line: unknown option\n"),
+                       (["-p", "1", "x\ty"], "echod: x\\ty: unexpected argument\n"),
+                       (["-\x1b"], "echod: -\\x1b: unknown option\n"),
+                       (["--user="], "echod: --user: empty argument\n"),
+                       (["-u", ""], "echod: --user: empty argument\n"),
+                       (["--user", "a\nb"], "echod: a\\nb: no such user\n")):
+        rc, out, err = c.run(args)
+        wantrc = 67 if "no such user" in want else 64
+        if rc != wantrc or err != want:
+            wrong.append("%r -> %s %r, want %s %r" % (args, rc, err, wantrc, want))
+    check(not wrong, "; ".join(wrong))
+
+
 # --- command line -------------------------------------------------------------------------
 
 BAD_ARGS = [
@@ -968,6 +1178,18 @@ def cases():
         ("sigterm_grace_kill", stop_grace_kill, (signal.SIGTERM,), False),
         ("sigint_grace_kill", stop_grace_kill, (signal.SIGINT,), False),
         ("stats_line", stats_line, (), False),
+        ("per_ip_sequential", per_ip_sequential, (), False),
+        ("child_killed_logged", child_killed_logged, (), False),
+        ("udp_child_killed_logged", udp_child_killed_logged, (), False),
+        ("sighup_idle", stop_idle, (signal.SIGHUP,), False),
+        ("sighup_with_client", stop_sighup, (), False),
+        ("sighup_group", sighup_group, (), False),
+        ("sighup_grace_kill", stop_grace_kill, (signal.SIGHUP,), False),
+        ("bad_passed_socket", bad_passed_socket, (), False),
+        ("inherited_fds_closed", inherited_fds_closed, (), True),
+        ("oob_inline", oob_inline, (), True),
+        ("no_dev_null", no_dev_null, (), False),
+        ("one_line_errors", one_line_errors, (), False),
         ("bad_args", bad_args, (), False),
         ("good_arg_forms", good_arg_forms, (), False),
         ("help_version", help_version, (), False),

@@ -1,5 +1,6 @@
 /* test_usage.c: unit tests for usage_error (each one-line message) and usage_print. */
 #include "args.h"
+#include "text.h"
 #include "usage.h"
 #include "unit.h"
 
@@ -68,6 +69,15 @@ main(void)
 	CHECK(M("-: unexpected argument", "-"));
 	CHECK(M("y: unexpected argument", "--", "y"));
 	CHECK(M("--udp: cannot be used with --inetd", "--udp", "--inetd"));
+	/* Control characters in quoted words are escaped: one line always. */
+	CHECK(M("--bad\\nsecond line: unknown option", "--bad\nsecond line"));
+	CHECK(M("x\\ty: unexpected argument", "x\ty"));
+	CHECK(M("-\\x1b: unknown option", "-\x1b"));
+	CHECK(M("-\\x7f: unknown option", "-v\x7f"));
+	/* An empty --user names nobody: a usage error, not a lookup. */
+	CHECK(M("--user: empty argument", "--user="));
+	CHECK(M("--user: empty argument", "-u", ""));
+	CHECK(M("--port: empty number", "-p", ""));
 	/* A long operand or unknown option is cut at 60 characters. */
 	CHECK(M("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: "
 	    "unexpected argument",
@@ -101,6 +111,18 @@ main(void)
 		    strstr(help, "--inetd") && strstr(help, "--quiet") &&
 		    strstr(help, "--verbose") && strstr(help, "--help") &&
 		    strstr(help, "--version"));
+	}
+
+	/* text_escape: a quoted word as one printable line, cut to fit. */
+	{
+		char e[16];
+
+		(void)text_escape(e, sizeof(e), "a\nb\tc\\d\x01");
+		CHECK(strcmp(e, "a\\nb\\tc\\d\\x01") == 0);
+		(void)text_escape(e, 5, "abc\ndef");
+		CHECK(strcmp(e, "abc") == 0);	/* "\n" would not fit whole */
+		(void)text_escape(e, sizeof(e), "");
+		CHECK(e[0] == '\0');
 	}
 
 	UNIT_DONE();

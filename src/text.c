@@ -1,0 +1,79 @@
+/* text.c: escape control characters in a quoted word, so an error line stays one line. Pure: no syscalls. */
+#include "text.h"
+
+/* Hex digit of v (0..15): safe by construction. */
+/*@ requires 0 <= v <= 15;
+    assigns \nothing;
+    ensures text_safe(\result);
+*/
+static char
+hex(int v)
+{
+	return (char)(v < 10 ? '0' + v : 'a' + (v - 10));
+}
+
+/* The escape of c into e[0 .. result): c itself, \n \t \r, or \xHH. */
+/*@ requires \valid(e + (0 .. 3)) && c != 0;
+    assigns e[0 .. 3];
+    ensures 1 <= \result <= 4;
+    ensures \forall integer j; 0 <= j < \result ==> text_safe(e[j]);
+*/
+static size_t
+code(char c, char e[4])
+{
+	/* Compared as char: signed or not, 0 .. 0x1f and 0x7f are the controls. */
+	if (!(c >= '\0' && c < ' ') && c != '\x7f') {
+		e[0] = c;
+		return 1;
+	}
+	e[0] = '\\';
+	if (c == '\n') {
+		e[1] = 'n';
+		return 2;
+	}
+	if (c == '\t') {
+		e[1] = 't';
+		return 2;
+	}
+	if (c == '\r') {
+		e[1] = 'r';
+		return 2;
+	}
+	e[1] = 'x';
+	e[2] = hex(c / 16);
+	e[3] = hex(c % 16);
+	return 4;
+}
+
+size_t
+text_escape(char *dst, size_t size, const char *src)
+{
+	char e[4];
+	size_t i;
+	size_t j;
+	size_t k;
+	size_t n;
+
+	if (size == 0)
+		return 0;
+	n = 0;
+	/*@ loop invariant 0 <= i <= strlen(src) && n < size;
+	    loop invariant \forall integer m; 0 <= m < n ==> text_safe(dst[m]);
+	    loop assigns i, j, k, n, e[0 .. 3], dst[0 .. size - 1];
+	    loop variant strlen(src) - i;
+	*/
+	for (i = 0; src[i] != '\0'; i++) {
+		k = code(src[i], e);
+		if (k >= size - n)
+			break;
+		/*@ loop invariant 0 <= j <= k && n + k - j < size;
+		    loop invariant \forall integer m; 0 <= m < n ==> text_safe(dst[m]);
+		    loop assigns j, n, dst[0 .. size - 1];
+		    loop variant k - j;
+		*/
+		for (j = 0; j < k; j++)
+			dst[n++] = e[j];
+	}
+	dst[n] = '\0';
+	return n;
+}
