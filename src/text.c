@@ -1,6 +1,8 @@
 /* text.c: escape control characters in a quoted word, so an error line stays one line. Pure: no syscalls. */
 #include "text.h"
 
+#include <stdbool.h>
+
 /* Hex digit of v (0..15): safe by construction. */
 /*@ requires 0 <= v <= 15;
     assigns \nothing;
@@ -12,6 +14,16 @@ hex(int v)
 	return (char)(v < 10 ? '0' + v : 'a' + (v - 10));
 }
 
+/* Is v (a char's value, signed or not) a control character? */
+/*@ assigns \nothing;
+    ensures \result <==> ((0 <= v < 0x20) || v == 0x7f);
+*/
+static bool
+control(int v)
+{
+	return (v >= 0 && v < 0x20) || v == 0x7f;
+}
+
 /* The escape of c into e[0 .. result): c itself, \n \t \r, or \xHH. */
 /*@ requires \valid(e + (0 .. 3)) && c != 0;
     assigns e[0 .. 3];
@@ -21,8 +33,7 @@ hex(int v)
 static size_t
 code(char c, char e[4])
 {
-	/* Compared as char: signed or not, 0 .. 0x1f and 0x7f are the controls. */
-	if (!(c >= '\0' && c < ' ') && c != '\x7f') {
+	if (!control(c)) {
 		e[0] = c;
 		return 1;
 	}

@@ -603,7 +603,8 @@ def test_udp_child_restart():
         kids = srv.children()
         check(len(kids) == 1, "children %s (want the UDP child only)" % kids)
         os.kill(kids[0], signal.SIGKILL)
-        check(srv.wait_log(r"udp child %d ended; restarting" % kids[0]), srv.log())
+        check(srv.wait_log(r"udp child %d killed by signal 9 \(SIGKILL\); restarting" % kids[0]),
+              srv.log())
         check(et.wait_until(lambda: [k for k in srv.children() if k != kids[0]
                                      and et.proc_state(k) != "Z"], timeout=10),
               "no new UDP child")
