@@ -270,6 +270,13 @@ sandbox_child(void)
 	 */
 	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SANDBOX_NOFILE) < 0)
 		return -1;
+	/*
+	 * Not dumpable either: a piped core_pattern (systemd-coredump, apport)
+	 * ignores RLIMIT_CORE, and a dumpable child's memory could be read
+	 * through ptrace or /proc/PID/mem by any process of the same uid.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+		return -1;
 	prog.len = (unsigned short)sandbox_filter(filter);
 	prog.filter = filter;
 	/* Needed to load a filter without privilege; the parent set it too. */
