@@ -47,7 +47,7 @@ inetd_run(const struct config *cfg)
 		log_msg(VERB_QUIET, "--inetd: standard input is not a stream socket");
 		return EXIT_SESSION;
 	}
-	if (!cfg->no_sandbox && sandbox_child() < 0) {
+	if (!cfg->no_sandbox && sandbox_child(SANDBOX_SESSION) < 0) {
 		log_err("sandbox", errno);
 		return EXIT_SESSION;
 	}
