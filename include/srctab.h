@@ -131,7 +131,8 @@ enum udp_verdict {
  * socket bound to local_port at now (ms), truncated or not, in this order:
  * truncation, loop guard, per-source limit, global limit. The global limit
  * is charged only for a datagram its source's limit let through, so one
- * flooding source cannot spend what the others are owed.
+ * flooding source cannot spend what the others are owed. Whatever the
+ * verdict, only key's two buckets and the global one may change (assigns).
  */
 /*@ requires \valid(t) && srctab_ok(t) && now >= 0;
     requires \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
@@ -162,7 +163,6 @@ enum udp_verdict {
         t->grate) == 0;
       ensures \result == UDP_DROP_GLOBAL;
       ensures srctab_charged{Pre, Post}(t, key, now, 1);
-      ensures srctab_others_same{Pre, Post}(t, key);
       ensures t->global.tokens == 0;
     behavior echo:
       assumes !truncated && rate_guard_ok(key, port, local_port);
@@ -171,7 +171,6 @@ enum udp_verdict {
         t->grate) > 0;
       ensures \result == UDP_ECHO;
       ensures srctab_charged{Pre, Post}(t, key, now, 1);
-      ensures srctab_others_same{Pre, Post}(t, key);
       ensures t->global.tokens == rate_refilled(\old(t->global.tokens),
         \old(t->global.last), now, t->grate, t->grate) - 1;
     complete behaviors;

@@ -89,7 +89,9 @@ srctab_verdict(struct srctab *t, const uint8_t key[ADDR_KEY_LEN], uint32_t port,
 		return UDP_DROP_GUARD;
 	if (!srctab_take(t, key, now))
 		return UDP_DROP_SOURCE;	/* the global bucket is not touched */
+	/* For the provers: what srctab_take left, before the global take. */
 	//@ assert srctab_rows_ok(t);
+	//@ assert srctab_charged{Pre, Here}(t, key, now, 1);
 	if (!rate_take(&t->global, now, t->grate, t->grate))
 		return UDP_DROP_GLOBAL;
 	return UDP_ECHO;

@@ -141,7 +141,7 @@ reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
 	struct cmsghdr *o;
 
 	memset(out, 0, sizeof(*out));
-	o = (struct cmsghdr *)out->buf;
+	o = &out->h;	/* the union aligns the buffer for a header */
 	for (cm = CMSG_FIRSTHDR(in); cm != NULL; cm = CMSG_NXTHDR(in, cm)) {
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
@@ -150,9 +150,9 @@ reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
 			pi.ipi_ifindex = 0;
 			o->cmsg_level = IPPROTO_IP;
 			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi));
 			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			mh->msg_controllen = CMSG_SPACE(sizeof(pi));
+			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi));
 			mh->msg_control = out->buf;
 			return true;
 		}
@@ -161,9 +161,9 @@ reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
 			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
 			o->cmsg_level = IPPROTO_IPV6;
 			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi6));
+			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi6));
 			memcpy(CMSG_DATA(o), &pi6, sizeof(pi6));
-			mh->msg_controllen = CMSG_SPACE(sizeof(pi6));
+			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi6));
 			mh->msg_control = out->buf;
 			return true;
 		}
@@ -173,7 +173,7 @@ reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
 
 /* Handle one datagram of n bytes, received on s as described by in. */
 static void
-echo_one(const struct udp_sock *s, struct srctab *tab, char *buf, ssize_t n,
+echo_one(const struct udp_sock *s, struct udp_state *u, char *buf, ssize_t n,
     struct msghdr *in, struct udp_counters *c)
 {
 	union udp_cmsg out;
@@ -185,9 +185,9 @@ echo_one(const struct udp_sock *s, struct srctab *tab, char *buf, ssize_t n,
 
 	port = 0;
 	memset(key, 0, sizeof(key));	/* defined on every path, as port is */
-	if (!peer_key(in->msg_name, key, &port) ||
-	    srctab_verdict(tab, key, port, s->port, (in->msg_flags & MSG_TRUNC) != 0,
-	    io_now()) != UDP_ECHO) {
+	if (!peer_key((const union sockaddr_any *)in->msg_name, key, &port) ||
+	    srctab_verdict(&u->tab, key, port, s->port,
+	    (in->msg_flags & MSG_TRUNC) != 0, io_now()) != UDP_ECHO) {
 		c->dropped++;
 		return;
 	}
@@ -213,7 +213,7 @@ echo_one(const struct udp_sock *s, struct srctab *tab, char *buf, ssize_t n,
  * arrived (0: none waiting), or -1 on a fatal error.
  */
 static int
-udp_drain(const struct udp_sock *s, struct srctab *tab, char *buf, size_t size,
+udp_drain(const struct udp_sock *s, struct udp_state *u, char *buf, size_t size,
     struct udp_counters *c)
 {
 	union sockaddr_any sa;
@@ -250,7 +250,10 @@ udp_drain(const struct udp_sock *s, struct srctab *tab, char *buf, size_t size,
 			return -1;
 		}
 		got++;
-		echo_one(s, tab, buf, n, &mh, c);
+		/* The kernel never reports more control data than it was given. */
+		if (mh.msg_controllen > sizeof(cm.buf))
+			mh.msg_controllen = 0;
+		echo_one(s, u, buf, n, &mh, c);
 	}
 	return got;
 }
@@ -268,7 +271,7 @@ udp_serve(struct udp_state *u, struct udp_counters *c)
 		/* Take turns, a batch per socket, so one cannot starve another. */
 		idle = true;
 		for (i = 0; i < u->n; i++) {
-			r = udp_drain(&u->socks[i], &u->tab, buf, sizeof(buf), c);
+			r = udp_drain(&u->socks[i], u, buf, sizeof(buf), c);
 			if (r < 0)
 				goto out;
 			if (r > 0)
