@@ -7,8 +7,8 @@
  * are at most burst + rate * (time advanced) / 1000 + the steps' rounding;
  * a bucket left alone for burst/rate seconds is full again (when that is
  * at most 1000 s: one refill is capped there). Then
- * rate_source_ok on an address and port from the input against a
- * reference written from SPEC.md's list.
+ * rate_source_ok on an address, a source port and the socket's own port
+ * from the input against a reference written from the rule.
  */
 #include "rate.h"
 
@@ -25,11 +25,11 @@ fail(const char *why)
 	abort();
 }
 
-/* SPEC.md: drop ports 0 7 13 17 19 37, broadcast and multicast sources. */
+/* The rule: drop ports 0 7 11 13 17 19 37, the socket's own port, broadcast and multicast sources. */
 static int
-ref_ok(const uint8_t key[ADDR_KEY_LEN], uint32_t port)
+ref_ok(const uint8_t key[ADDR_KEY_LEN], uint32_t port, uint32_t local)
 {
-	static const uint32_t bad[] = { 0, 7, 13, 17, 19, 37 };
+	static const uint32_t bad[] = { 0, 7, 11, 13, 17, 19, 37 };
 	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	size_t i;
 	int v4;
@@ -37,6 +37,8 @@ ref_ok(const uint8_t key[ADDR_KEY_LEN], uint32_t port)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (port == bad[i])
 			return 0;
+	if (port == local)
+		return 0;
 	v4 = 1;
 	for (i = 0; i < 12; i++)
 		v4 &= key[i] == prefix[i];
@@ -53,6 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint32_t rate;
 	uint32_t burst;
 	uint32_t port;
+	uint32_t local;
 	int64_t now;
 	int64_t advanced;
 	uint64_t taken;
@@ -101,7 +104,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	port = size > 6 ? ((uint32_t)data[5] | (uint32_t)data[6] << 8) % 64 : 7;
 	if (size > 7 && (data[7] & 1))
 		port = (uint32_t)data[5] | (uint32_t)data[6] << 8;
-	if (rate_source_ok(key, port) != (ref_ok(key, port) != 0))
-		fail("rate_source_ok differs from SPEC.md's list");
+	/* The socket's own port: one of the small ports, or any, from the input. */
+	local = size > 9 ? ((uint32_t)data[8] | (uint32_t)data[9] << 8) % 64 : 7007;
+	if (size > 10 && (data[10] & 1))
+		local = (uint32_t)data[8] | (uint32_t)data[9] << 8;
+	if (rate_source_ok(key, port, local) != (ref_ok(key, port, local) != 0))
+		fail("rate_source_ok differs from the rule");
 	return 0;
 }

@@ -17,17 +17,24 @@ struct sb_insn {
 #define SANDBOX_CALLS_MAX	24
 #define SANDBOX_FILTER_MAX	(8 + 4 * SANDBOX_CALLS_MAX)
 
+/* Which child: each kind has its own allow-list. */
+enum sandbox_kind {
+	SANDBOX_SESSION,	/* a TCP session child, and --inetd */
+	SANDBOX_UDP		/* the UDP echo child */
+};
+
 /*
- * Write the child's seccomp program to out: check the architecture, then a
+ * Write kind's seccomp program to out: check the architecture, then a
  * binary search over the allowed syscall numbers (allow, or kill the
  * process). Returns its length. Pure: sandbox_child() loads it.
  */
-size_t	sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX]);
+size_t	sandbox_filter(enum sandbox_kind kind, struct sb_insn out[SANDBOX_FILTER_MAX]);
 
 /*
- * Lower the child's resource limits and confine it to the syscalls the echo
- * session needs. 0, or -1 with errno; the child must not serve on failure.
+ * Lower the child's resource limits, make it non-dumpable, and confine it
+ * to the syscalls its kind needs. 0, or -1 with errno; the child must not
+ * serve on failure.
  */
-int	sandbox_child(void);
+int	sandbox_child(enum sandbox_kind kind);
 
 #endif

@@ -23,7 +23,6 @@ struct udp_counters {
 /* Per-source and global limits, datagrams per second (bursts of the same size). */
 #define UDP_RATE_SOURCE	1000u
 #define UDP_RATE_GLOBAL	20000u
-#define UDP_SOURCES	1024u
 
 /* Most datagram sockets served (socket activation may pass several). */
 #define UDP_MAX_SOCKETS	16
@@ -33,7 +32,18 @@ struct udp_counters {
 /* Largest UDP payload over IPv4; larger datagrams cannot arrive untruncated. */
 #define UDP_MAX_DATAGRAM	65507u
 
-/* Echo datagrams on fds[0..nfds) until a fatal error. Returns only on failure. */
-void	udp_serve(const int *fds, int nfds, struct udp_counters *c);
+struct udp_state;
+
+/*
+ * In the UDP child, before the sandbox: seed the per-source table's hash
+ * from getrandom(2), learn each socket's own port (getsockname), and ask
+ * for each datagram's destination address (IP_PKTINFO, IPV6_RECVPKTINFO).
+ * Serves fds[0..nfds), at most UDP_MAX_SOCKETS. Returns the child's state,
+ * or NULL with errno.
+ */
+struct udp_state	*udp_prepare(const int *fds, int nfds);
+
+/* Echo datagrams on u's sockets until a fatal error. Returns only on failure. */
+void	udp_serve(struct udp_state *u, struct udp_counters *c);
 
 #endif

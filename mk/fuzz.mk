@@ -2,7 +2,7 @@
 # Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
 
 FUZZ_DIR	:= $(BUILD)/fuzz
-FUZZ_HARNESSES	:= session options numbers address echobuf slots rate
+FUZZ_HARNESSES	:= session options numbers address echobuf slots rate srctab
 FUZZ_CC		?= clang
 FUZZ_AFL_CC	?= afl-clang-fast
 FUZZ_BASE	:= $(STD) $(WARN) -Iinclude -g -O1
@@ -16,6 +16,7 @@ FUZZ_SRC_address := src/addr.c src/num.c
 FUZZ_SRC_echobuf := src/ebuf.c
 FUZZ_SRC_slots   := src/slots.c src/addr.c
 FUZZ_SRC_rate    := src/rate.c
+FUZZ_SRC_srctab  := src/srctab.c src/rate.c src/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
 FUZZ_LD_session  := -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
 

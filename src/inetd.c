@@ -52,7 +52,7 @@ inetd_run(const struct config *cfg)
 		log_err("setsockopt SO_OOBINLINE", errno);
 		return EXIT_SESSION;
 	}
-	if (!cfg->no_sandbox && sandbox_child() < 0) {
+	if (!cfg->no_sandbox && sandbox_child(SANDBOX_SESSION) < 0) {
 		log_err("sandbox", errno);
 		return EXIT_SESSION;
 	}

@@ -8,8 +8,8 @@ rate_fill(struct bucket *b, int64_t now, uint32_t burst)
 	b->tokens = burst;
 }
 
-bool
-rate_take(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
+void
+rate_refill(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
 {
 	int64_t elapsed;
 	int64_t add;
@@ -26,9 +26,15 @@ rate_take(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
 		else
 			b->tokens += (uint32_t)add;
 		b->last = now;
-	} else if (elapsed < 0 || b->last > now) {
+	} else if (b->last > now) {
 		b->last = now;
 	}
+}
+
+bool
+rate_take(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
+{
+	rate_refill(b, now, rate, burst);
 	if (b->tokens == 0)
 		return false;
 	b->tokens--;
@@ -37,7 +43,7 @@ rate_take(struct bucket *b, int64_t now, uint32_t rate, uint32_t burst)
 
 /*@ requires \valid_read(key + (0 .. ADDR_KEY_LEN - 1));
     assigns \nothing;
-    ensures \result ==> key[0] == 0 && key[10] == 0xff && key[11] == 0xff;
+    ensures \result <==> rate_v4mapped(key);
 */
 static bool
 is_v4mapped(const uint8_t key[ADDR_KEY_LEN])
@@ -55,11 +61,14 @@ is_v4mapped(const uint8_t key[ADDR_KEY_LEN])
 }
 
 bool
-rate_source_ok(const uint8_t key[ADDR_KEY_LEN], uint32_t port)
+rate_source_ok(const uint8_t key[ADDR_KEY_LEN], uint32_t port,
+    uint32_t local_port)
 {
-	if (port == 0 || port == 7 || port == 13 || port == 17 || port == 19 ||
-	    port == 37)
+	if (port == 0 || port == 7 || port == 11 || port == 13 || port == 17 ||
+	    port == 19 || port == 37)
 		return false;
+	if (port == local_port)
+		return false;	/* another echo server on our own port */
 	if (is_v4mapped(key)) {
 		/* 224.0.0.0/4 multicast, 240.0.0.0/4 reserved, 255.255.255.255. */
 		if (key[12] >= 224)

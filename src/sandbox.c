@@ -111,11 +111,11 @@ _Static_assert(SB_ARCH_X86_64 == AUDIT_ARCH_X86_64 &&
 #define JUMP(code, k, t, f)	{ (uint16_t)(code), (t), (f), (uint32_t)(k) }
 
 /*
- * What echo_session, udp_serve, the log lines and exit() need, and no more.
- * Names a given architecture lacks (poll on aarch64, recv on x86_64) are
- * left out by their #ifdef; glibc and musl use the others.
+ * What a session child (echo_session, the log lines, exit) needs, and no
+ * more. Names a given architecture lacks (poll on aarch64, recv on x86_64)
+ * are left out by their #ifdef; glibc and musl use the others.
  */
-static const uint32_t child_calls[] = {
+static const uint32_t session_calls[] = {
 	/* The session: recv/send (MSG_DONTWAIT), poll with a deadline. */
 	__NR_recvfrom, __NR_sendto,
 #ifdef __NR_recv
@@ -131,7 +131,7 @@ static const uint32_t child_calls[] = {
 #ifdef __NR_ppoll_time64
 	__NR_ppoll_time64,
 #endif
-	/* The UDP child reads datagrams with their source address. */
+	/* Datagrams with their source address (kept as it was: harmless). */
 	__NR_recvmsg,
 	/* Clock reads, where the vDSO falls back to the kernel. */
 	__NR_clock_gettime,
@@ -153,8 +153,42 @@ static const uint32_t child_calls[] = {
 	__NR_sigaltstack,
 #endif
 };
-#define NCALLS	(sizeof(child_calls) / sizeof(child_calls[0]))
-_Static_assert(NCALLS <= SANDBOX_CALLS_MAX, "SANDBOX_CALLS_MAX too small");
+
+/*
+ * What the UDP child (udp_serve after udp_prepare, the log lines, exit)
+ * needs: datagrams in and out with their addresses and control messages
+ * (recvmsg, sendmsg), no stream calls (recvfrom, sendto, recv, send).
+ */
+static const uint32_t udp_calls[] = {
+	/* Datagrams with their source and destination addresses. */
+	__NR_recvmsg, __NR_sendmsg,
+	/* Waiting for the next datagram on any socket. */
+#ifdef __NR_poll
+	__NR_poll,
+#endif
+	__NR_ppoll,
+#ifdef __NR_ppoll_time64
+	__NR_ppoll_time64,
+#endif
+	/* Clock reads, where the vDSO falls back to the kernel. */
+	__NR_clock_gettime,
+#ifdef __NR_clock_gettime64
+	__NR_clock_gettime64,
+#endif
+	/* Log lines, and the end of the child. */
+	__NR_getpid, __NR_write, __NR_close, __NR_exit, __NR_exit_group,
+	/* Signal returns, and a poll resumed after SIGSTOP/SIGCONT. */
+	__NR_rt_sigreturn,
+#ifdef __NR_sigreturn
+	__NR_sigreturn,
+#endif
+	__NR_restart_syscall,
+};
+#define NSESSION	(sizeof(session_calls) / sizeof(session_calls[0]))
+#define NUDP		(sizeof(udp_calls) / sizeof(udp_calls[0]))
+#define NCALLS_MAX	(NSESSION > NUDP ? NSESSION : NUDP)
+_Static_assert(NSESSION <= SANDBOX_CALLS_MAX && NUDP <= SANDBOX_CALLS_MAX,
+    "SANDBOX_CALLS_MAX too small");
 
 /* A range nr[lo..hi) still to emit, and the JGE whose jump target it is. */
 struct span {
@@ -209,17 +243,24 @@ emit_search(struct sb_insn *out, size_t len, const uint32_t *nr, size_t n)
 }
 
 size_t
-sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX])
+sandbox_filter(enum sandbox_kind kind, struct sb_insn out[SANDBOX_FILTER_MAX])
 {
-	uint32_t nr[NCALLS];
+	uint32_t nr[NCALLS_MAX];
+	size_t n;
 	size_t i;
 	size_t j;
 	size_t len;
 	uint32_t v;
 
 	/* Insertion sort. An alias (two names, one number) may stay twice: harmless. */
-	memcpy(nr, child_calls, sizeof(nr));
-	for (i = 1; i < NCALLS; i++)
+	if (kind == SANDBOX_UDP) {
+		n = NUDP;
+		memcpy(nr, udp_calls, sizeof(udp_calls));
+	} else {
+		n = NSESSION;
+		memcpy(nr, session_calls, sizeof(session_calls));
+	}
+	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && nr[j - 1] > nr[j]; j--) {
 			v = nr[j];
 			nr[j] = nr[j - 1];
@@ -235,7 +276,7 @@ sandbox_filter(struct sb_insn out[SANDBOX_FILTER_MAX])
 	out[len++] = (struct sb_insn)JUMP(SB_JGE_K, 0x40000000u, 0, 1);
 	out[len++] = (struct sb_insn)STMT(SB_RET_K, SB_RET_KILL);
 #endif
-	return emit_search(out, len, nr, NCALLS);
+	return emit_search(out, len, nr, n);
 }
 
 static int
@@ -257,7 +298,7 @@ limit(int resource, rlim_t value)
 }
 
 int
-sandbox_child(void)
+sandbox_child(enum sandbox_kind kind)
 {
 	struct sb_insn filter[SANDBOX_FILTER_MAX];	/* the kernel copies it */
 	struct sb_prog prog;
@@ -274,7 +315,14 @@ sandbox_child(void)
 	 */
 	if (limit(RLIMIT_CORE, 0) < 0 || limit(RLIMIT_NOFILE, SANDBOX_NOFILE) < 0)
 		return -1;
-	prog.len = (unsigned short)sandbox_filter(filter);
+	/*
+	 * Not dumpable either: a piped core_pattern (systemd-coredump, apport)
+	 * ignores RLIMIT_CORE, and a dumpable child's memory could be read
+	 * through ptrace or /proc/PID/mem by any process of the same uid.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) < 0)
+		return -1;
+	prog.len = (unsigned short)sandbox_filter(kind, filter);
 	prog.filter = filter;
 	/* Needed to load a filter without privilege; the parent set it too. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L) < 0 ||

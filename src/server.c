@@ -155,15 +155,15 @@ child_run(struct server *s, int fd, const union sockaddr_any *sa, uint32_t idx)
 
 	for (i = 0; i < s->nlis; i++)
 		(void)close(s->lis[i].fd);
-	if (sig_child(s->sigfd) < 0) {
-		log_err("child signals", errno);
-		child_exit(false, EXIT_SESSION);
-	}
 	if (fd_oobinline(fd) < 0) {
 		log_err("setsockopt SO_OOBINLINE", errno);
 		child_exit(false, EXIT_SESSION);
 	}
-	if (!s->cfg->no_sandbox && sandbox_child() < 0) {
+	if (sig_child(s->sigfd) < 0) {
+		log_err("child signals", errno);
+		child_exit(false, EXIT_SESSION);
+	}
+	if (!s->cfg->no_sandbox && sandbox_child(SANDBOX_SESSION) < 0) {
 		log_err("sandbox", errno);
 		child_exit(false, EXIT_SESSION);
 	}
@@ -193,6 +193,7 @@ static void
 udp_start(struct server *s)
 {
 	int fds[ECHOD_MAX_LISTENERS];
+	struct udp_state *u;
 	pid_t parent;
 	pid_t pid;
 	int nfds;
@@ -221,12 +222,14 @@ udp_start(struct server *s)
 			else
 				(void)close(s->lis[i].fd);
 		}
-		if (sig_child(s->sigfd) < 0 ||
-		    (!s->cfg->no_sandbox && sandbox_child() < 0)) {
+		/* The hash seed, own ports and socket options: before the sandbox. */
+		u = udp_prepare(fds, nfds);
+		if (u == NULL || sig_child(s->sigfd) < 0 ||
+		    (!s->cfg->no_sandbox && sandbox_child(SANDBOX_UDP) < 0)) {
 			log_err("udp child", errno);
 			exit(EXIT_SESSION);
 		}
-		udp_serve(fds, nfds, s->udpc);
+		udp_serve(u, s->udpc);
 		exit(EXIT_SESSION);
 	}
 	if (pid < 0) {

@@ -1,23 +1,43 @@
-/* udp.c: UDP echo with a loop guard and rate limits. Never logs datagram contents. */
+/* udp.c: UDP echo with a loop guard and rate limits (srctab_verdict), replying from the address each datagram was sent to. Never logs datagram contents. */
+#define _GNU_SOURCE	/* struct in_pktinfo, in6_pktinfo (glibc and musl) */
 #include "udp.h"
 #include "addr.h"
 #include "io.h"
 #include "listen.h"
 #include "log.h"
 #include "rate.h"
+#include "srctab.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
-struct source {
-	uint8_t		key[ADDR_KEY_LEN];
-	struct bucket	b;
-	bool		used;
+/* Room for the one destination-address message a datagram carries, of either family. */
+#define UDP_CMSG_SPACE	(CMSG_SPACE(sizeof(struct in_pktinfo)) + \
+			 CMSG_SPACE(sizeof(struct in6_pktinfo)))
+
+union udp_cmsg {
+	struct cmsghdr	h;	/* aligns the buffer for the CMSG_* macros */
+	char		buf[UDP_CMSG_SPACE];
 };
+
+struct udp_sock {
+	int		fd;
+	uint32_t	port;	/* its own port: a datagram from that port is dropped */
+};
+
+/* The UDP child's state, its own alone: set up by udp_prepare before the sandbox. */
+struct udp_state {
+	struct srctab	tab;
+	struct udp_sock	socks[UDP_MAX_SOCKETS];
+	int		n;
+};
+
+static struct udp_state udp_state;
 
 /* Key of a peer address; false for a family UDP echo does not serve. */
 static bool
@@ -37,63 +57,160 @@ peer_key(const union sockaddr_any *sa, uint8_t key[ADDR_KEY_LEN],
 	return false;
 }
 
-static uint32_t
-hash_key(const uint8_t key[ADDR_KEY_LEN])
+/* Fill the hash seed from getrandom(2): the key senders cannot know. */
+static int
+seed_fill(void *seed, size_t len)
 {
-	uint32_t h;
+	char *p;
+	ssize_t n;
+	size_t got;
+
+	p = seed;
+	for (got = 0; got < len; ) {
+		n = getrandom(p + got, len - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* Learn fd's own port and ask for each datagram's destination address. */
+static int
+sock_prepare(int fd, struct udp_sock *s)
+{
+	union sockaddr_any sa;
+	socklen_t len;
+	int on;
+
+	memset(&sa, 0, sizeof(sa));
+	len = sizeof(sa);
+	on = 1;
+	if (getsockname(fd, &sa.sa, &len) < 0)
+		return -1;
+	s->fd = fd;
+	if (sa.sa.sa_family == AF_INET) {
+		s->port = ntohs(sa.in.sin_port);
+		return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	}
+	if (sa.sa.sa_family == AF_INET6) {
+		s->port = ntohs(sa.in6.sin6_port);
+		/* A dual-stack socket receives IPv4 datagrams with IP_PKTINFO. */
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on)) < 0)
+			return -1;
+		return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	}
+	errno = EAFNOSUPPORT;
+	return -1;
+}
+
+struct udp_state *
+udp_prepare(const int *fds, int nfds)
+{
+	struct udp_state *u;
 	int i;
 
-	h = 2166136261u;	/* FNV-1a */
-	for (i = 0; i < ADDR_KEY_LEN; i++) {
-		h ^= key[i];
-		h *= 16777619u;
+	u = &udp_state;
+	if (seed_fill(u->tab.seed, sizeof(u->tab.seed)) < 0)
+		return NULL;
+	srctab_init(&u->tab, io_now(), UDP_RATE_SOURCE, UDP_RATE_SOURCE,
+	    UDP_RATE_GLOBAL);
+	u->n = 0;
+	for (i = 0; i < nfds && i < UDP_MAX_SOCKETS; i++) {
+		if (sock_prepare(fds[i], &u->socks[i]) < 0)
+			return NULL;
+		u->n = i + 1;
 	}
-	return h % UDP_SOURCES;
+	return u;
 }
 
-/* The bucket of key; a colliding newcomer takes the slot over with a full bucket. */
-static struct bucket *
-source_bucket(struct source *tab, const uint8_t key[ADDR_KEY_LEN], int64_t now)
+/*
+ * The control message that makes a reply leave from the address the
+ * datagram in was sent to (and, for IPv6, through its interface), in out;
+ * false when in carries none.
+ */
+/* CMSG_NXTHDR as a function: musl's macro mixes long and size_t. */
+static struct cmsghdr *
+next_cmsg(struct msghdr *mh, struct cmsghdr *cm)
 {
-	struct source *s;
-
-	s = &tab[hash_key(key)];
-	if (!s->used || memcmp(s->key, key, ADDR_KEY_LEN) != 0) {
-		memcpy(s->key, key, ADDR_KEY_LEN);
-		s->used = true;
-		rate_fill(&s->b, now, UDP_RATE_SOURCE);
-	}
-	return &s->b;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsign-conversion"	/* musl's CMSG_NXTHDR: a size_t minus a long, in range */
+	return CMSG_NXTHDR(mh, cm);
+#pragma GCC diagnostic pop
 }
 
-/* Handle one datagram of n bytes (flags from recvfrom) from ss. */
+static bool
+reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
+{
+	struct in_pktinfo pi;
+	struct in6_pktinfo pi6;
+	struct cmsghdr *cm;
+	struct cmsghdr *o;
+
+	memset(out, 0, sizeof(*out));
+	o = &out->h;	/* the union aligns the buffer for a header */
+	for (cm = CMSG_FIRSTHDR(in); cm != NULL; cm = next_cmsg(in, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			pi.ipi_spec_dst = pi.ipi_addr;
+			pi.ipi_ifindex = 0;
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi));
+			mh->msg_control = out->buf;
+			return true;
+		}
+		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
+			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi6));
+			memcpy(CMSG_DATA(o), &pi6, sizeof(pi6));
+			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi6));
+			mh->msg_control = out->buf;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Handle one datagram of n bytes, received on s as described by in. */
 static void
-echo_one(int fd, const char *buf, ssize_t n, int flags,
-    const union sockaddr_any *sa, socklen_t len, struct source *tab,
-    struct bucket *global, struct udp_counters *c)
+echo_one(const struct udp_sock *s, struct udp_state *u, char *buf, ssize_t n,
+    struct msghdr *in, struct udp_counters *c)
 {
+	union udp_cmsg out;
+	struct msghdr mh;
+	struct iovec iov;
 	uint8_t key[ADDR_KEY_LEN];
 	uint32_t port;
-	int64_t now;
 	ssize_t w;
 
 	port = 0;
 	memset(key, 0, sizeof(key));	/* defined on every path, as port is */
-	if ((flags & MSG_TRUNC) != 0 || !peer_key(sa, key, &port) ||
-	    !rate_source_ok(key, port)) {
+	if (!peer_key((const union sockaddr_any *)in->msg_name, key, &port) ||
+	    srctab_verdict(&u->tab, key, port, s->port,
+	    (in->msg_flags & MSG_TRUNC) != 0, io_now()) != UDP_ECHO) {
 		c->dropped++;
 		return;
 	}
-	now = io_now();
-	if (!rate_take(global, now, UDP_RATE_GLOBAL, UDP_RATE_GLOBAL) ||
-	    !rate_take(source_bucket(tab, key, now), now, UDP_RATE_SOURCE,
-	    UDP_RATE_SOURCE)) {
-		c->dropped++;
-		return;
-	}
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = buf;
+	iov.iov_len = (size_t)n;
+	mh.msg_name = in->msg_name;
+	mh.msg_namelen = in->msg_namelen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	(void)reply_from(in, &out, &mh);	/* none: the kernel picks the source */
 	do
-		w = sendto(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL,
-		    &sa->sa, len);
+		w = sendmsg(s->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (w < 0 && errno == EINTR);
 	if (w == n)
 		c->echoed++;
@@ -102,21 +219,23 @@ echo_one(int fd, const char *buf, ssize_t n, int flags,
 }
 
 /*
- * Receive and handle up to UDP_BATCH datagrams from fd. Returns how many
+ * Receive and handle up to UDP_BATCH datagrams from s. Returns how many
  * arrived (0: none waiting), or -1 on a fatal error.
  */
 static int
-udp_drain(int fd, char *buf, size_t size, struct source *tab,
-    struct bucket *global, struct udp_counters *c)
+udp_drain(const struct udp_sock *s, struct udp_state *u, char *buf, size_t size,
+    struct udp_counters *c)
 {
 	union sockaddr_any sa;
+	union udp_cmsg cm;
 	struct msghdr mh;
 	struct iovec iov;
 	ssize_t n;
 	int got;
 
-	/* recvmsg fills it; zeroed once so no byte is ever indeterminate. */
+	/* recvmsg fills them; zeroed once so no byte is ever indeterminate. */
 	memset(&sa, 0, sizeof(sa));
+	memset(&cm, 0, sizeof(cm));
 	for (got = 0; got < UDP_BATCH; ) {
 		memset(&mh, 0, sizeof(mh));
 		iov.iov_base = buf;
@@ -125,7 +244,9 @@ udp_drain(int fd, char *buf, size_t size, struct source *tab,
 		mh.msg_namelen = sizeof(sa);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
+		mh.msg_control = cm.buf;
+		mh.msg_controllen = sizeof(cm.buf);
+		n = recvmsg(s->fd, &mh, MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -139,31 +260,28 @@ udp_drain(int fd, char *buf, size_t size, struct source *tab,
 			return -1;
 		}
 		got++;
-		echo_one(fd, buf, n, mh.msg_flags, &sa, mh.msg_namelen, tab,
-		    global, c);
+		/* The kernel never reports more control data than it was given. */
+		if (mh.msg_controllen > sizeof(cm.buf))
+			mh.msg_controllen = 0;
+		echo_one(s, u, buf, n, &mh, c);
 	}
 	return got;
 }
 
 void
-udp_serve(const int *fds, int nfds, struct udp_counters *c)
+udp_serve(struct udp_state *u, struct udp_counters *c)
 {
-	static struct source tab[UDP_SOURCES];
 	static char buf[UDP_MAX_DATAGRAM + 1];
 	struct pollfd pfd[UDP_MAX_SOCKETS];
-	struct bucket global;
 	bool idle;
 	int r;
 	int i;
 
-	if (nfds > UDP_MAX_SOCKETS)
-		nfds = UDP_MAX_SOCKETS;
-	rate_fill(&global, io_now(), UDP_RATE_GLOBAL);
 	for (;;) {
 		/* Take turns, a batch per socket, so one cannot starve another. */
 		idle = true;
-		for (i = 0; i < nfds; i++) {
-			r = udp_drain(fds[i], buf, sizeof(buf), tab, &global, c);
+		for (i = 0; i < u->n; i++) {
+			r = udp_drain(&u->socks[i], u, buf, sizeof(buf), c);
 			if (r < 0)
 				goto out;
 			if (r > 0)
@@ -171,12 +289,12 @@ udp_serve(const int *fds, int nfds, struct udp_counters *c)
 		}
 		if (!idle)
 			continue;
-		for (i = 0; i < nfds; i++) {
-			pfd[i].fd = fds[i];
+		for (i = 0; i < u->n; i++) {
+			pfd[i].fd = u->socks[i].fd;
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, (nfds_t)nfds, -1) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)u->n, -1) < 0 && errno != EINTR)
 			goto out;
 	}
 out:

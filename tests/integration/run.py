@@ -1055,6 +1055,213 @@ def udp_echo(c):
           "stats: " + s.log()[-300:])
 
 
+# --- UDP policy: per-source bound, global fairness, loop guard, reply address ---
+
+UDP_BURST = 1000      # UDP_RATE_SOURCE: per-source rate (per second) and burst
+UDP_SENDER = r"""
+import socket, sys, time
+# One datagram every 25 us (40 000/s, twice the global rate), evenly spaced:
+# the global bucket gets no quiet gap to refill for another source.
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0))
+dst = ("127.0.0.1", int(sys.argv[2]))
+now = time.monotonic()
+end, t = now + float(sys.argv[3]), now
+while t < end:
+    try:
+        s.sendto(b"flood", dst)
+    except OSError:
+        pass
+    t += 25e-6
+    while time.monotonic() < t:
+        pass
+"""
+
+
+def udp_port(s):
+    udp = [a for u, a in s.listening if u]
+    if not udp:
+        check(s.wait_log(r"listening on udp ", 5), "no udp listening line: " + s.log())
+        s.listening = [(u.strip(), a) for _, u, a in et.LISTEN_RE.findall(s.log())]
+        udp = [a for u, a in s.listening if u]
+    return int(udp[0].rsplit(":", 1)[1])
+
+
+def fnv1024(addr):
+    """The old source table's index of an IPv4 source: FNV-1a of its addr_key, mod 1024."""
+    h = 2166136261
+    for b in bytes(10) + b"\xff\xff" + socket.inet_aton(addr):
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h % 1024
+
+
+def udp_sock(addr, rcvbuf=1 << 22):
+    u = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.setsockopt(socket.SOL_SOCKET, 33, rcvbuf)      # SO_RCVBUFFORCE (root)
+    except OSError:
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    u.bind((addr, 0))
+    return u
+
+
+def drain(u, quiet=0.3):
+    """Count the datagrams waiting on u until it has been quiet for `quiet` seconds."""
+    n = 0
+    u.settimeout(quiet)
+    try:
+        while True:
+            u.recvfrom(100)
+            n += 1
+    except socket.timeout:
+        return n
+
+
+def udp_collision(c):
+    """A source that collides with another in the table is never echoed more
+    than its burst plus its rate times the time elapsed (the old table gave a
+    colliding newcomer a full bucket, so alternating two sources reset it)."""
+    victim = "127.0.0.2"
+    hv = fnv1024(victim)
+    other = next("127.0.%d.%d" % (x, y) for x in range(256) for y in range(1, 255)
+                 if "127.0.%d.%d" % (x, y) != victim and fnv1024("127.0.%d.%d" % (x, y)) == hv)
+    s = c.server("--udp")
+    port = udp_port(s)
+    v, o = udp_sock(victim), udp_sock(other)
+    t0 = time.monotonic()
+    n = 3 * UDP_BURST
+    for i in range(n):
+        v.sendto(b"v%d" % i, ("127.0.0.1", port))
+        o.sendto(b"o%d" % i, ("127.0.0.1", port))
+        if i % 100 == 99:
+            time.sleep(0.002)   # let the server keep up: no kernel drops
+    got = drain(v)
+    elapsed = time.monotonic() - t0 - 0.3
+    drain(o)
+    v.close()
+    o.close()
+    bound = UDP_BURST + UDP_BURST * elapsed + 1
+    check(got <= bound, "victim %s (colliding with %s) echoed %d of %d in %.2fs: over its bound %.0f"
+          % (victim, other, got, n, elapsed, bound))
+    check(got >= UDP_BURST // 3, "victim echoed only %d of %d" % (got, n))
+
+
+def udp_global_fair(c):
+    """One source flooding costs the global limit only what its own limit
+    lets through: another source still gets every datagram echoed."""
+    s = c.server("--udp")
+    port = udp_port(s)
+    flood = subprocess.Popen([sys.executable, "-c", UDP_SENDER, "127.0.0.3", str(port), "30"])
+    c.procs.append((flood, et.log_file()))
+    try:
+        time.sleep(1.5)     # the flood is under way: its own limit refuses it now
+        g = udp_sock("127.0.0.2")
+        g.settimeout(0.2)
+        got, tries = 0, 0
+        for i in range(50):
+            for _ in range(3):      # a retry covers a kernel drop under the flood
+                tries += 1
+                g.sendto(b"g%d" % i, ("127.0.0.1", port))
+                try:
+                    while g.recvfrom(100)[0] != b"g%d" % i:
+                        pass
+                    got += 1
+                    break
+                except socket.timeout:
+                    pass
+            time.sleep(0.01)
+        g.close()
+        alive = flood.poll() is None
+    finally:
+        flood.kill()
+        flood.wait(5)
+    check(got == 50 and tries <= 55, "well-behaved source echoed %d/50 in %d tries under a flood%s"
+          % (got, tries, "" if alive else " (which had ended)"))
+
+
+def udp_own_port(c):
+    """A datagram from the server's own port (another echod?) or from port 11
+    (systat) is dropped and counted: two servers cannot ping-pong."""
+    s = c.server("--udp")
+    port = udp_port(s)
+    dropped = 0
+    for src in (("127.0.0.2", port), ("127.0.0.1", 11)):
+        g = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            g.bind(src)
+        except OSError as e:
+            if e.errno in (errno.EADDRINUSE, errno.EACCES):
+                g.close()
+                continue
+            raise
+        g.settimeout(0.5)
+        g.sendto(b"loop", ("127.0.0.1", port))
+        try:
+            g.recvfrom(100)
+            raise AssertionError("echoed a datagram from source %s:%d" % src)
+        except socket.timeout:
+            dropped += 1
+        finally:
+            g.close()
+    check(dropped >= 1, "could bind neither test source")
+    u = udp_sock("127.0.0.2")
+    u.settimeout(5)
+    u.sendto(b"ok", ("127.0.0.1", port))
+    check(u.recvfrom(100)[0] == b"ok", "an ordinary source is not echoed")
+    u.close()
+    want = {"udp_echoed": 1, "udp_dropped": dropped}
+    check(et.wait_until(lambda: {k: stats(s).get(k) for k in want} == want, 5, 0.2),
+          "stats: %s, want %s" % (s.log()[-300:], want))
+
+
+def udp_reply_address(c, listen):
+    """On a wildcard socket the reply leaves from the address the datagram was
+    sent to: a connected client socket (which accepts only that peer) gets it."""
+    if ":" in listen and not ipv6_ok():
+        return ("skip", "no IPv6")
+    s = c.server("--udp", listen=listen)
+    port = udp_port(s)
+    dsts = ["127.0.0.5", "127.0.0.1"]
+    if ":" in listen:
+        dsts.append("::1")
+    for dst in dsts:
+        u = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET, socket.SOCK_DGRAM)
+        u.settimeout(3)
+        u.connect((dst, port))
+        u.send(b"to " + dst.encode())
+        try:
+            back = u.recv(100)
+        except socket.timeout:
+            raise AssertionError("no reply from %s:%d (listening on %s)" % (dst, port, listen))
+        finally:
+            u.close()
+        check(back == b"to " + dst.encode(), "reply from %s: %r" % (dst, back))
+
+
+def udp_trunc6(c):
+    """An IPv6 datagram over the 65507-byte limit (65527 fits in IPv6) is
+    dropped, never echoed truncated, and counted."""
+    if not ipv6_ok():
+        return ("skip", "no IPv6")
+    s = c.server("--udp", listen="::1")
+    port = udp_port(s)
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.settimeout(1)
+    u.sendto(os.urandom(65527), ("::1", port))
+    try:
+        u.recvfrom(70000)
+        raise AssertionError("a 65527-byte datagram was echoed")
+    except socket.timeout:
+        pass
+    u.sendto(b"small", ("::1", port))
+    u.settimeout(5)
+    check(u.recvfrom(100)[0] == b"small", "no echo after the big datagram")
+    u.close()
+    want = {"udp_echoed": 1, "udp_dropped": 1}
+    check(et.wait_until(lambda: {k: stats(s).get(k) for k in want} == want, 5, 0.2),
+          "stats: " + s.log()[-300:])
+
+
 def notify_socket(c):
     """NOTIFY_SOCKET: READY=1 once accepting, STOPPING=1 when shutdown begins."""
     d = tempfile.mkdtemp(prefix="echod-notify-")
@@ -1204,6 +1411,12 @@ def cases():
         ("systemd_activate", systemd_activate, (), False),
         ("user_drop", user_drop, (), False),
         ("udp_echo", udp_echo, (), False),
+        ("udp_collision", udp_collision, (), False),
+        ("udp_global_fair", udp_global_fair, (), False),
+        ("udp_own_port", udp_own_port, (), False),
+        ("udp_reply_address4", udp_reply_address, ("0.0.0.0",), False),
+        ("udp_reply_address6", udp_reply_address, ("::",), False),
+        ("udp_trunc6", udp_trunc6, (), False),
         ("notify_socket", notify_socket, (), False),
         ("log_injection", log_injection, (), False),
         ("readiness", readiness, (), False),

@@ -182,6 +182,57 @@ def test_udp_child_confined():
         assert srv.stop() == 0
 
 
+def as_unprivileged():
+    """preexec_fn for a server run under a uid other than root, and that uid.
+
+    The kernel makes a non-dumpable process's /proc/PID files root's;
+    under root they are root's anyway, so the server runs as nobody then
+    (ports 0 need no privilege). Without root, as ourselves.
+    """
+    if os.getuid() != 0:
+        return None, os.getuid()
+    import pwd
+    pw = pwd.getpwnam("nobody")
+
+    def drop():
+        os.setgroups([])
+        os.setgid(pw.pw_gid)
+        os.setuid(pw.pw_uid)
+    return drop, pw.pw_uid
+
+
+def children_dumpable(*args):
+    """{pid: owner uid of /proc/PID/status} for the TCP and UDP children, and the server's owner."""
+    drop, uid = as_unprivileged()
+    with t.Server("--udp", *args, binary_path=RELEASE, preexec=drop) as srv:
+        assert t.wait_until(lambda: len(srv.children()) == 1), srv.log()
+        s = t.connect(srv.port)
+        try:
+            s.sendall(b"x")
+            assert s.recv(1) == b"x"
+            assert t.wait_until(lambda: len(srv.children()) == 2), srv.children()
+            owners = {k: os.stat("/proc/%d/status" % k).st_uid for k in srv.children()}
+            server_owner = os.stat("/proc/%d/status" % srv.pid).st_uid
+        finally:
+            s.close()
+        assert srv.stop() == 0, srv.log()
+    return uid, server_owner, owners
+
+
+def test_children_not_dumpable():
+    # PR_SET_DUMPABLE 0 in every confined child: a piped core_pattern ignores
+    # RLIMIT_CORE, and a dumpable child could be read through /proc or ptrace.
+    uid, server_owner, owners = children_dumpable()
+    if uid == 0:
+        return ("skip", "no unprivileged uid to run the server as")
+    assert server_owner == uid, "the server itself: /proc owner %d, want %d" % (server_owner, uid)
+    assert all(o == 0 for o in owners.values()), \
+        "dumpable children (/proc owner is the uid, not root): %s" % owners
+    # Control: unconfined children stay dumpable, so the check can tell.
+    uid, _, owners = children_dumpable("--no-sandbox")
+    assert all(o == uid for o in owners.values()), "--no-sandbox children: %s" % owners
+
+
 def test_asan_confined_echo():
     rc, got, err = inetd(ASAN, PAYLOAD)
     assert got == PAYLOAD and rc == 0, "rc %s, %d bytes: %s" % (rc, len(got), err)
@@ -215,6 +266,7 @@ def main():
     r.run(test_tcp_no_sandbox_unconfined)
     r.run(test_tcp_child_open_killed_by_sigsys)
     r.run(test_udp_child_confined)
+    r.run(test_children_not_dumpable)
     r.run(test_asan_confined_echo)
     r.run(test_asan_unconfined_session_leak_checked)
     return r.finish()

@@ -56,52 +56,67 @@ main(void)
 	rate_fill(&b, 0, 0);
 	CHECK(!rate_take(&b, 0, 100, 0));
 	CHECK(!rate_take(&b, 100000, 100, 0));
+	/* rate_refill alone: adds for the time elapsed, takes nothing. */
+	rate_fill(&b, 0, 10);
+	b.tokens = 2;
+	rate_refill(&b, 250, 10, 10);	/* 2.5 tokens: 2 added, last moves */
+	CHECK(b.tokens == 4 && b.last == 250);
+	rate_refill(&b, 299, 10, 10);	/* under one token: last stays */
+	CHECK(b.tokens == 4 && b.last == 250);
+	rate_refill(&b, 100000, 10, 10);
+	CHECK(b.tokens == 10 && b.last == 100000);
 	/* Maximum burst. */
 	rate_fill(&b, 0, 4294967295u);
 	CHECK(rate_take(&b, 0, 1, 4294967295u) && b.tokens == 4294967294u);
 
 	/* Loop guard: the echo-like source ports. */
 	key4(k, 192, 0, 2, 1);
-	CHECK(rate_source_ok(k, 1024));
-	CHECK(rate_source_ok(k, 65535));
-	CHECK(rate_source_ok(k, 1));
-	CHECK(!rate_source_ok(k, 0));
-	CHECK(!rate_source_ok(k, 7));
-	CHECK(!rate_source_ok(k, 13));
-	CHECK(!rate_source_ok(k, 17));
-	CHECK(!rate_source_ok(k, 19));
-	CHECK(!rate_source_ok(k, 37));
-	CHECK(rate_source_ok(k, 8));
-	CHECK(rate_source_ok(k, 36));
+	CHECK(rate_source_ok(k, 1024, 7007));
+	CHECK(rate_source_ok(k, 65535, 7007));
+	CHECK(rate_source_ok(k, 1, 7007));
+	CHECK(!rate_source_ok(k, 0, 7007));
+	CHECK(!rate_source_ok(k, 7, 7007));
+	CHECK(!rate_source_ok(k, 13, 7007));
+	CHECK(!rate_source_ok(k, 17, 7007));
+	CHECK(!rate_source_ok(k, 19, 7007));
+	CHECK(!rate_source_ok(k, 37, 7007));
+	CHECK(!rate_source_ok(k, 11, 7007));	/* systat */
+	CHECK(rate_source_ok(k, 10, 7007) && rate_source_ok(k, 12, 7007));
+	/* The socket's own port: another echo server. */
+	CHECK(!rate_source_ok(k, 7007, 7007));
+	CHECK(rate_source_ok(k, 7008, 7007));
+	CHECK(!rate_source_ok(k, 5000, 5000));
+	CHECK(rate_source_ok(k, 8, 7007));
+	CHECK(rate_source_ok(k, 36, 7007));
 	/* Broadcast, multicast, reserved, "this network" IPv4 sources. */
 	key4(k, 255, 255, 255, 255);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	key4(k, 224, 0, 0, 1);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	key4(k, 239, 255, 255, 250);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	key4(k, 240, 0, 0, 1);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	key4(k, 0, 0, 0, 0);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	key4(k, 223, 255, 255, 255);
-	CHECK(rate_source_ok(k, 5000));
+	CHECK(rate_source_ok(k, 5000, 7007));
 	key4(k, 127, 0, 0, 1);
-	CHECK(rate_source_ok(k, 5000));
+	CHECK(rate_source_ok(k, 5000, 7007));
 	/* IPv6: ff00::/8 multicast refused, ::1 and fe80:: fine. */
 	memset(raw6, 0, sizeof(raw6));
 	raw6[15] = 1;
 	addr_key(k, raw6, 16);
-	CHECK(rate_source_ok(k, 5000));
-	CHECK(!rate_source_ok(k, 7));
+	CHECK(rate_source_ok(k, 5000, 7007));
+	CHECK(!rate_source_ok(k, 7, 7007));
 	raw6[0] = 0xff;
 	raw6[1] = 0x02;
 	addr_key(k, raw6, 16);
-	CHECK(!rate_source_ok(k, 5000));
+	CHECK(!rate_source_ok(k, 5000, 7007));
 	raw6[0] = 0xfe;
 	raw6[1] = 0x80;
 	addr_key(k, raw6, 16);
-	CHECK(rate_source_ok(k, 5000));
+	CHECK(rate_source_ok(k, 5000, 7007));
 
 	UNIT_DONE();
 }

@@ -23,10 +23,11 @@
 #endif
 
 /*
- * The oracle, written out again per architecture: the calls docs/sandbox.md
- * lists. If the filter grows, this list must be changed on purpose.
+ * The oracles, written out again per architecture: the calls docs/sandbox.md
+ * lists for each kind of child. If a filter grows, its list must be changed
+ * on purpose.
  */
-static const long expected[] = {
+static const long session_expected[] = {
 	__NR_recvfrom, __NR_sendto, __NR_ppoll, __NR_recvmsg,
 	__NR_clock_gettime, __NR_getpid, __NR_write, __NR_close, __NR_exit,
 	__NR_exit_group, __NR_rt_sigreturn, __NR_restart_syscall,
@@ -38,6 +39,18 @@ static const long expected[] = {
 #endif
 #if defined(__SANITIZE_ADDRESS__)
 	__NR_sigaltstack,	/* sanitizer builds only (the runtime's exit path) */
+#endif
+};
+
+/* The UDP child: recvmsg and sendmsg (replies carry IP_PKTINFO), no stream calls. */
+static const long udp_expected[] = {
+	__NR_recvmsg, __NR_sendmsg, __NR_ppoll, __NR_clock_gettime,
+	__NR_getpid, __NR_write, __NR_close, __NR_exit, __NR_exit_group,
+	__NR_rt_sigreturn, __NR_restart_syscall,
+#if defined(__x86_64__)
+	__NR_poll,
+#elif defined(__arm__)
+	__NR_poll, __NR_ppoll_time64, __NR_clock_gettime64, __NR_sigreturn,
 #endif
 };
 
@@ -81,18 +94,19 @@ run(const struct sb_insn *prog, size_t len, uint32_t arch, uint32_t nr)
 }
 
 static bool
-is_expected(uint32_t nr)
+is_in(const long *list, size_t n, uint32_t nr)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
-		if ((uint32_t)expected[i] == nr)
+	for (i = 0; i < n; i++)
+		if ((uint32_t)list[i] == nr)
 			return true;
 	return false;
 }
 
-int
-main(void)
+/* kind's program allows exactly list[0..n) and kills every other call and ABI. */
+static void
+check_program(enum sandbox_kind kind, const long *list, size_t n)
 {
 	struct sb_insn prog[SANDBOX_FILTER_MAX];
 	unsigned worst = 0;
@@ -100,13 +114,13 @@ main(void)
 	uint32_t nr;
 	int wrong = 0, allowed = 0;
 
-	len = sandbox_filter(prog);
+	len = sandbox_filter(kind, prog);
 	CHECK(len > 6 && len <= SANDBOX_FILTER_MAX);
 	/* Every number the kernel could see, and the x32 range on x86_64. */
 	for (nr = 0; nr < 4096; nr++) {
 		uint32_t v = run(prog, len, ARCH, nr);
 
-		if (v != (is_expected(nr) ? RET_ALLOW : RET_KILL))
+		if (v != (is_in(list, n, nr) ? RET_ALLOW : RET_KILL))
 			wrong++;
 		if (v == RET_ALLOW)
 			allowed++;
@@ -114,7 +128,7 @@ main(void)
 			worst = steps;
 	}
 	CHECK(wrong == 0);
-	CHECK(allowed == (int)(sizeof(expected) / sizeof(expected[0])));
+	CHECK(allowed == (int)n);
 	/* A search, not a list: a handful of steps for any number. */
 	CHECK(worst <= 16);
 	/* Another ABI, or x32 numbers, are killed even for allowed numbers. */
@@ -124,7 +138,21 @@ main(void)
 	CHECK(run(prog, len, ARCH, 0x40000000u | (uint32_t)__NR_write) == RET_KILL);
 #endif
 	CHECK(run(prog, len, ARCH, UINT32_MAX) == RET_KILL);
-	(void)printf("sandbox filter: %zu instructions, %d allowed, at most %u steps\n",
-	    len, allowed, worst);
+	(void)printf("sandbox filter %s: %zu instructions, %d allowed, at most %u steps\n",
+	    kind == SANDBOX_UDP ? "udp" : "session", len, allowed, worst);
+}
+
+int
+main(void)
+{
+	check_program(SANDBOX_SESSION, session_expected,
+	    sizeof(session_expected) / sizeof(session_expected[0]));
+	check_program(SANDBOX_UDP, udp_expected,
+	    sizeof(udp_expected) / sizeof(udp_expected[0]));
+	/* The UDP child may reply with sendmsg; a session child may not. */
+	CHECK(!is_in(session_expected, sizeof(session_expected) / sizeof(session_expected[0]),
+	    (uint32_t)__NR_sendmsg));
+	CHECK(!is_in(udp_expected, sizeof(udp_expected) / sizeof(udp_expected[0]),
+	    (uint32_t)__NR_sendto));
 	UNIT_DONE();
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #define PR_SET_PDEATHSIG	1
+#define PR_SET_DUMPABLE		4
 #define PR_SET_SECCOMP		22
 #define PR_SET_NO_NEW_PRIVS	38
 
