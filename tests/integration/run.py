@@ -12,6 +12,7 @@ Touches only 127.0.0.1 and ::1, bounds every wait, kills only its own pids.
     ECHOD_BIN=path/to/echod python3 tests/integration/run.py    (that binary only)
 """
 import argparse
+import contextlib
 import errno
 import fcntl
 import os
@@ -582,12 +583,7 @@ def udp_child_killed_logged(c):
 
 def stop_sighup(c):
     """SIGHUP is a graceful shutdown, exactly like SIGTERM."""
-    d = tempfile.mkdtemp(prefix="echod-notify-")
-    path = os.path.join(d, "notify")
-    n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        n.bind(path)
-        n.settimeout(10)
+    with notify_listener() as (path, n):
         s = c.server("-g", "60", env={"NOTIFY_SOCKET": path})
         check(n.recv(256) == b"READY=1", "no READY=1")
         k = held(s.port)
@@ -601,11 +597,6 @@ def stop_sighup(c):
         close_clean(k)
         check(s.wait(20) == 0, "exit status")
         check(all(et.proc_state(p) is None for p in kids), "child left behind")
-    finally:
-        n.close()
-        os.unlink(path)
-        os.rmdir(d)
-
 
 def sighup_group(c):
     """A hangup reaches the whole process group: children finish their sessions."""
@@ -1262,14 +1253,24 @@ def udp_trunc6(c):
           "stats: " + s.log()[-300:])
 
 
-def notify_socket(c):
-    """NOTIFY_SOCKET: READY=1 once accepting, STOPPING=1 when shutdown begins."""
+@contextlib.contextmanager
+def notify_listener():
+    """A NOTIFY_SOCKET for a server: yields (path, bound socket); removed after."""
     d = tempfile.mkdtemp(prefix="echod-notify-")
     path = os.path.join(d, "notify")
     n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     try:
         n.bind(path)
         n.settimeout(10)
+        yield path, n
+    finally:
+        n.close()
+        shutil.rmtree(d)
+
+
+def notify_socket(c):
+    """NOTIFY_SOCKET: READY=1 once accepting, STOPPING=1 when shutdown begins."""
+    with notify_listener() as (path, n):
         s = c.server(env={"NOTIFY_SOCKET": path})
         check(n.recv(256) == b"READY=1", "first notification is not READY=1")
         check(et.roundtrip(s.port, b"n") == b"n", "echo after READY=1")
@@ -1282,11 +1283,6 @@ def notify_socket(c):
         except socket.timeout:
             extra = None
         check(extra is None, "unexpected notification %r" % extra)
-    finally:
-        n.close()
-        os.unlink(path)
-        os.rmdir(d)
-
 
 # --- logging ------------------------------------------------------------------------------
 
