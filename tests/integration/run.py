@@ -661,39 +661,42 @@ def inherited_fds_closed(c):
         f.close()
 
 
-def oob_inline(c):
-    """Urgent data is echoed in order like any other byte."""
-    s = c.server()
-    k = et.connect(s.port)
-    k.sendall(b"abc")
+def urgent_echo(sock):
+    """Send abc, ! as urgent (MSG_OOB), def; shut down; return what came back."""
+    sock.sendall(b"abc")
     time.sleep(0.05)
-    k.send(b"!", socket.MSG_OOB)
+    sock.send(b"!", socket.MSG_OOB)
     time.sleep(0.05)
-    k.sendall(b"def")
-    k.shutdown(socket.SHUT_WR)
-    back, _ = recv_eof(k, 10)
-    k.close()
-    check(back == b"abc!def", "urgent byte: got %r" % back)
-    # --inetd: the same on fd 0.
+    sock.sendall(b"def")
+    sock.shutdown(socket.SHUT_WR)
+    back, _ = recv_eof(sock, 10)
+    sock.close()
+    return back
+
+
+def tcp_pair():
+    """A connected loopback TCP pair: (client, server side)."""
     t = socket.socket()
     t.bind(("127.0.0.1", 0))
     t.listen(1)
     cl = et.connect(t.getsockname()[1])
     srv, _ = t.accept()
     t.close()
+    return cl, srv
+
+
+def oob_inline(c):
+    """Urgent data is echoed in order like any other byte."""
+    s = c.server()
+    back = urgent_echo(et.connect(s.port))
+    check(back == b"abc!def", "urgent byte: got %r" % back)
+    # --inetd: the same on fd 0.
+    cl, srv = tcp_pair()
     p, err = c.spawn(["--inetd"], stdin=srv, stdout=srv)
     srv.close()
-    cl.sendall(b"abc")
-    time.sleep(0.05)
-    cl.send(b"!", socket.MSG_OOB)
-    time.sleep(0.05)
-    cl.sendall(b"def")
-    cl.shutdown(socket.SHUT_WR)
-    back, _ = recv_eof(cl, 10)
-    cl.close()
+    back = urgent_echo(cl)
     check(p.wait(20) == 0, "inetd exit")
     check(back == b"abc!def", "inetd urgent byte: got %r" % back)
-
 
 def no_dev_null(c):
     """/dev/null is opened only for a missing standard descriptor, and its absence is one line."""
@@ -855,12 +858,7 @@ def inetd_eof(c):
 
 
 def inetd_reset(c):
-    t = socket.socket()
-    t.bind(("127.0.0.1", 0))
-    t.listen(1)
-    cl = et.connect(t.getsockname()[1])
-    srv, _ = t.accept()
-    t.close()
+    cl, srv = tcp_pair()
     p, err = c.spawn(["--inetd"], stdin=srv, stdout=srv)
     srv.close()
     echo_once(cl, b"before the reset")
