@@ -30,7 +30,7 @@ HARDEN_LD := $(if $(filter 1,$(STATIC)),-static,-pie) -Wl,-z,relro,-z,now,-z,noe
 ECHOD_CFLAGS := $(STD) $(WARN) -Iinclude
 
 # The pure core: no syscalls, proven by WP, built freestanding.
-CORE	:= ebuf num args addr slots rate srctab text
+CORE	:= ebuf num args addr slots rate srctab text backoff
 # The shell: syscall wrappers, session, server, main.
 SHELL_SRC := io log failure session fdflags sig listen priv notify sandbox udp server inetd usage main
 

@@ -17,9 +17,6 @@
 /* Most listening sockets served at once (socket activation may pass several). */
 #define ECHOD_MAX_LISTENERS	16
 
-/* Back-off after EMFILE/ENFILE/ENOBUFS/ENOMEM from accept(2), milliseconds. */
-#define ECHOD_ACCEPT_BACKOFF_MS	100
-
 /* Most connections taken from one listener per wake-up, so signals are seen. */
 #define ECHOD_ACCEPT_BATCH	64
 

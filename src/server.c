@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include "server.h"
 #include "addr.h"
+#include "backoff.h"
 #include "echod.h"
 #include "fdflags.h"
 #include "io.h"
@@ -31,7 +32,6 @@
 
 /* Wait before restarting a UDP child that died, so a crash cannot spin. */
 #define UDP_RESTART_MS	1000
-#define BACKOFF_MAX_MS	1000
 
 /*
  * One flag per slot, shared with the children (MAP_SHARED): a child sets
@@ -68,7 +68,7 @@ struct server {
 	struct stats		 st;
 	struct session_cfg	 scfg;
 	int64_t			 backoff_until;	/* -1: accepting */
-	int64_t			 backoff_ms;
+	uint32_t		 backoff_ms;	/* 0: none since the last accept */
 	bool			 stopping;
 	int64_t			 grace_end;
 	int			 udp_idx;	/* index of the first UDP socket, -1 */
@@ -412,15 +412,10 @@ accept_failed(struct server *s, int e)
 		return true;
 	}
 	/* EMFILE, ENFILE, ENOBUFS, ENOMEM and the unexpected: back off. */
-	if (s->backoff_ms == 0)
-		s->backoff_ms = ECHOD_ACCEPT_BACKOFF_MS;
-	else if (s->backoff_ms < BACKOFF_MAX_MS)
-		s->backoff_ms *= 2;
-	if (s->backoff_ms > BACKOFF_MAX_MS)
-		s->backoff_ms = BACKOFF_MAX_MS;
+	s->backoff_ms = backoff_next(s->backoff_ms);
 	s->backoff_until = io_now() + s->backoff_ms;
-	log_msg(VERB_QUIET, "accept: %s; pausing %lld ms", strerror(e),
-	    (long long)s->backoff_ms);
+	log_msg(VERB_QUIET, "accept: %s; pausing %u ms", strerror(e),
+	    (unsigned)s->backoff_ms);
 	return false;
 }
 

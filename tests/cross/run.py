@@ -122,7 +122,7 @@ def hardening(t):
         assert "INTERP" not in segs and "DYNAMIC" not in segs, "has a dynamic segment"
 
 
-CORE = ["ebuf", "num", "args", "addr", "slots", "rate", "srctab", "text"]
+CORE = ["ebuf", "num", "args", "addr", "slots", "rate", "srctab", "text", "backoff"]
 
 
 def core_purity(t):

@@ -1,0 +1,12 @@
+/* backoff.c: the accept back-off sequence (backoff.h). Never reads a clock. */
+#include "backoff.h"
+
+uint32_t
+backoff_next(uint32_t prev)
+{
+	if (prev == 0)
+		return BACKOFF_FIRST_MS;
+	if (prev >= BACKOFF_MAX_MS / 2)
+		return BACKOFF_MAX_MS;
+	return prev * 2;
+}
