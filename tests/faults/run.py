@@ -7,6 +7,7 @@ started. Usage: run.py [CASE...]; the last line is "faults: N passed, N failed".
 """
 import os
 import pwd
+import re
 import resource
 import select
 import selectors
@@ -64,17 +65,42 @@ def reset_close(sock):
 
 
 # --- EMFILE ------------------------------------------------------------------
+PAUSE_RE = re.compile(r"^echod\[\d+\]: accept: Too many open files; pausing (\d+) ms$", re.M)
+BACKOFF_FIRST_MS, BACKOFF_MAX_MS = 100, 1000
+
+
+def pauses(srv):
+    """Every back-off the server logged, in ms, in order."""
+    return [int(p) for p in PAUSE_RE.findall(srv.log())]
+
+
+def check_backoff(seq, what):
+    """One episode's pauses: 100 ms first, then doubled, never over 1000 ms."""
+    check(seq, "%s: no back-off logged" % what)
+    want = [BACKOFF_FIRST_MS]
+    while len(want) < len(seq):
+        want.append(min(2 * want[-1], BACKOFF_MAX_MS))
+    check(seq == want, "%s: pauses %s ms, want %s ms (first %d, doubling, at most %d)"
+          % (what, seq, want, BACKOFF_FIRST_MS, BACKOFF_MAX_MS))
+
+
+def small_nofile():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
+
+
+def fill_fd_table(srv):
+    """Lower the server's soft RLIMIT_NOFILE to its highest fd + 1: every accept(2) fails with EMFILE."""
+    fds = [int(f) for f in os.listdir("/proc/%d/fd" % srv.pid)]
+    check(max(fds) < 15, "server already uses fd %d of 16" % max(fds))
+    resource.prlimit(srv.pid, resource.RLIMIT_NOFILE, (max(fds) + 1, 16))
+
+
 def emfile():
     """fd table full: survive, no spin, one log line per back-off, every client served later."""
-    def small_nofile():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (16, 16))
-
     with et.Server("-q", preexec=small_nofile) as srv:
-        fds = [int(f) for f in os.listdir("/proc/%d/fd" % srv.pid)]
-        check(max(fds) < 15, "server already uses fd %d of 16" % max(fds))
-        # Lower the soft limit to the highest fd in use + 1: the table is full,
-        # so every accept(2) fails with EMFILE until the limit is raised again.
-        resource.prlimit(srv.pid, resource.RLIMIT_NOFILE, (max(fds) + 1, 16))
+        # The table is full, so every accept(2) fails with EMFILE until the
+        # limit is raised again.
+        fill_fd_table(srv)
         t_full = time.monotonic()
         clients = []
         for i in range(100):
@@ -106,7 +132,8 @@ def emfile():
         st = stats(srv)
         check(st["accepted"] == 100, "accepted=%d, want 100" % st["accepted"])
         lines = [ln for ln in srv.log().splitlines() if "accept: Too many open files" in ln]
-        pauses = [ln.rsplit("pausing ", 1)[-1] for ln in lines]
+        seq = pauses(srv)
+        check_backoff(seq, "one EMFILE episode")
         # Logged once per back-off, not per attempt: never more lines than
         # failed attempts, and at most one per 100 ms of exhaustion (a server
         # that logs per attempt writes thousands).
@@ -116,7 +143,43 @@ def emfile():
               "%d EMFILE log lines in %.1fs: logged per attempt" % (len(lines), exhausted))
         print("     cpu %.1f%% of a core over %.1fs; %.1fs out of fds, %d accept errors, %d lines, pausing %s"
               % (cpu_share * 100, t1 - t0, exhausted, st["accept_errors"], len(lines),
-                 ", ".join(pauses)), flush=True)
+                 ", ".join("%d ms" % p for p in seq)), flush=True)
+        clean_exit(srv)
+
+
+def emfile_backoff():
+    """Two EMFILE episodes with a served client between them: each back-off
+    starts at 100 ms, doubles and stays at 1000 ms; the accept that succeeds
+    ends the episode, so the next starts at 100 ms again. Read from the log
+    only (one line per back-off), never from timing."""
+    with et.Server("-q", preexec=small_nofile) as srv:
+        seen = 0
+        for episode, count in ((1, 7), (2, 3)):
+            # 7 pauses: 100, 200, 400, 800, 1000, 1000, 1000 (the cap held
+            # twice), about 3.5 s; the second episode need only show its start.
+            fill_fd_table(srv)
+            c = et.connect(srv.port)            # waits in the backlog
+            data = pattern(5000 + episode, episode)
+            c.sendall(data)
+            c.shutdown(socket.SHUT_WR)
+            check(srv.wait_log(PAUSE_RE.pattern, 60, count=seen + count),
+                  "episode %d: %d back-offs logged, want %d: %s"
+                  % (episode, len(pauses(srv)) - seen, count, srv.log()[-1000:]))
+            resource.prlimit(srv.pid, resource.RLIMIT_NOFILE, (16, 16))
+            how, got = read_to_eof(c, 30)       # accepted: the episode is over
+            c.close()
+            check(how == "eof" and got == data, "episode %d: client %s after %d/%d bytes"
+                  % (episode, how, len(got), len(data)))
+            seq = pauses(srv)[seen:]
+            check_backoff(seq, "episode %d" % episode)
+            check(episode == 1 or seq[0] == BACKOFF_FIRST_MS,
+                  "episode %d did not start again at %d ms" % (episode, BACKOFF_FIRST_MS))
+            print("     episode %d: pausing %s" % (episode, ", ".join("%d ms" % p for p in seq)),
+                  flush=True)
+            seen += len(seq)
+        st = stats(srv)
+        check(st["accepted"] == 2 and st["accept_errors"] >= seen,
+              "stats %s after %d back-offs" % (st, seen))
         clean_exit(srv)
 
 
@@ -514,7 +577,7 @@ def shutdown_under_load():
               % (took, fin["bytes_echoed"], end["bytes_echoed"]), flush=True)
 
 
-CASES = [emfile, fork_failure, signal_storm, peer_reset_during_write, peer_halfclose_then_reset,
+CASES = [emfile, emfile_backoff, fork_failure, signal_storm, peer_reset_during_write, peer_halfclose_then_reset,
          peer_silent, peer_dribble_kept, peer_dribble_lifetime, slowloris, shutdown_under_load]
 
 
