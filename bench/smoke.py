@@ -111,12 +111,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     a = ap.parse_args()
-    t = subprocess.run([os.path.join(peers.ROOT, a.build, "bench", "test_pattern")],
-                       capture_output=True, text=True)
-    check("test_pattern: %s" % t.stdout.strip().splitlines()[-1], t.returncode == 0,
-          t.stdout)
-    detection(a.build)
-    smoke(a.build)
+    try:
+        t = subprocess.run([os.path.join(peers.ROOT, a.build, "bench", "test_pattern")],
+                           capture_output=True, text=True, timeout=60)
+        check("test_pattern: %s" % t.stdout.strip().splitlines()[-1], t.returncode == 0,
+              t.stdout)
+    except subprocess.TimeoutExpired:
+        check("test_pattern", False, "(timeout: no result after 60s)")
+    for part in (detection, smoke):
+        try:
+            part(a.build)
+        except subprocess.TimeoutExpired as e:  # every loadgen run is bounded: a hang fails, named
+            check(part.__name__, False, "(timeout: %s)" % e)
     print("bench: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

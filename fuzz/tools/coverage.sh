@@ -12,15 +12,17 @@ for h in "$@"; do
 	dirs=fuzz/corpus/$h
 	[ -d fuzz/regressions/"$h" ] && dirs="$dirs fuzz/regressions/$h"
 	# shellcheck disable=SC2086 # $dirs: directories without spaces
-	LLVM_PROFILE_FILE="$cov/prof/$h.profraw" "$cov/$h" -runs=0 -max_len=65536 $dirs \
-	    >"$cov/prof/$h.log" 2>&1 || { echo "coverage: $h replay failed"; tail "$cov/prof/$h.log"; exit 1; }
+	# Bounded: a replay that hangs fails (timeout exits 124) instead of stalling make.
+	LLVM_PROFILE_FILE="$cov/prof/$h.profraw" timeout -k 10 "${FUZZ_REPLAY_TIMEOUT:-900}" \
+	    "$cov/$h" -runs=0 -max_len=65536 $dirs >"$cov/prof/$h.log" 2>&1 \
+	    || { echo "coverage: $h replay failed (status $?; 124: timeout)"; tail "$cov/prof/$h.log"; exit 1; }
 	if [ -z "$objs" ]; then objs=$cov/$h; else objs="$objs -object $cov/$h"; fi
 done
-llvm-profdata merge -sparse "$cov"/prof/*.profraw -o "$cov/all.profdata" || exit 1
+timeout -k 10 300 llvm-profdata merge -sparse "$cov"/prof/*.profraw -o "$cov/all.profdata" || exit 1
 # shellcheck disable=SC2086
-llvm-cov report $objs -instr-profile="$cov/all.profdata" -show-branch-summary $FILES | tee "$cov/report.txt"
+timeout -k 10 300 llvm-cov report $objs -instr-profile="$cov/all.profdata" -show-branch-summary $FILES | tee "$cov/report.txt"
 # shellcheck disable=SC2086
-llvm-cov show $objs -instr-profile="$cov/all.profdata" -show-branches=count \
+timeout -k 10 300 llvm-cov show $objs -instr-profile="$cov/all.profdata" -show-branches=count \
     -format=text $FILES >"$cov/show.txt"
 echo "coverage: annotated source in $cov/show.txt (lines marked 0 were never run)"
 # Columns: Filename Regions Missed Cover Functions Missed Executed Lines Missed Cover Branches Missed Cover

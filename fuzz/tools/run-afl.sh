@@ -14,19 +14,23 @@ export AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_AUTORESUME=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_ALLOW_TMP=1
 export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0
+# -V ends each instance; timeout(1) is the backstop (exit 124) if one does not stop.
+limit=$((secs + 300))
 echo "fuzz-afl: $h for ${secs}s: main + CmpLog secondary, output $out"
 # shellcheck disable=SC2086 # $dict is empty or two words
-afl-fuzz -i fuzz/corpus/"$h" -o "$out" -M main -V "$secs" -m none -t 5000 $dict \
+timeout -k 30 "$limit" afl-fuzz -i fuzz/corpus/"$h" -o "$out" -M main -V "$secs" -m none -t 5000 $dict \
     -- "$bin" >"$out/main.log" 2>&1 &
 m=$!
 # shellcheck disable=SC2086
-afl-fuzz -i fuzz/corpus/"$h" -o "$out" -S cmplog -c "$cmp" -V "$secs" -m none -t 5000 $dict \
+timeout -k 30 "$limit" afl-fuzz -i fuzz/corpus/"$h" -o "$out" -S cmplog -c "$cmp" -V "$secs" -m none -t 5000 $dict \
     -- "$bin" >"$out/cmplog.log" 2>&1 &
 s=$!
 wait $m; rm_=$?
 wait $s; rs=$?
 [ $rm_ -ne 0 ] && tail -n 20 "$out/main.log"
 [ $rs -ne 0 ] && tail -n 20 "$out/cmplog.log"
+[ $rm_ -eq 124 ] && echo "fuzz-afl: $h main: TIMEOUT (still running ${limit}s after start)"
+[ $rs -eq 124 ] && echo "fuzz-afl: $h cmplog: TIMEOUT (still running ${limit}s after start)"
 crashes=0 total=0 sum=0
 for who in main cmplog; do
 	st=$out/$who/fuzzer_stats
@@ -46,7 +50,7 @@ for q in "$out"/main/queue "$out"/cmplog/queue; do
 	for f in "$q"/id*; do [ -f "$f" ] && cp "$f" "$pool/q$(sha1sum <"$f" | cut -c1-40)"; done
 done
 before=$(find fuzz/corpus/"$h" -type f | wc -l)
-if afl-cmin -i "$pool" -o "$min" -m none -t 5000 -- "$bin" >"$out/cmin.log" 2>&1; then
+if timeout -k 30 1800 afl-cmin -i "$pool" -o "$min" -m none -t 5000 -- "$bin" >"$out/cmin.log" 2>&1; then
 	have=$(for f in fuzz/corpus/"$h"/*; do sha1sum <"$f" | cut -c1-40; done)
 	for f in "$min"/*; do
 		[ -f "$f" ] || continue

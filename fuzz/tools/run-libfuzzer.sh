@@ -14,7 +14,8 @@ par=
 echo "fuzz-run: $h for ${secs}s (jobs $jobs), corpus fuzz/corpus/$h, crashes in $art"
 # New inputs go to the first directory; the checked-in corpus is only read.
 # shellcheck disable=SC2086 # $dict and $par are empty or one word each
-"$bin" -max_total_time="$secs" -timeout=5 -max_len=65536 -print_final_stats=1 \
+# -max_total_time ends the campaign; timeout(1) is the backstop (exit 124).
+timeout -k 30 $((secs + 300)) "$bin" -max_total_time="$secs" -timeout=5 -max_len=65536 -print_final_stats=1 \
     -artifact_prefix="$art" $dict $par "$work" fuzz/corpus/"$h" >"$log" 2>&1
 rc=$?
 tail -n 12 "$log"
@@ -25,10 +26,14 @@ if [ -z "$eps" ]; then	# fork mode prints no final stats: take the last status l
 	execs=$(grep -oE '^#[0-9]+' "$log" | tail -n 1 | tr -d '#:')
 fi
 before=$(find fuzz/corpus/"$h" -type f | wc -l)
-"$bin" -merge=1 -max_len=65536 -timeout=5 fuzz/corpus/"$h" "$work" >"$log.merge" 2>&1 \
-    || echo "fuzz-run: merge failed, see $log.merge"
+timeout -k 30 1800 "$bin" -merge=1 -max_len=65536 -timeout=5 fuzz/corpus/"$h" "$work" \
+    >"$log.merge" 2>&1 || echo "fuzz-run: merge failed (status $?; 124: timeout), see $log.merge"
 after=$(find fuzz/corpus/"$h" -type f | wc -l)
 echo "fuzz-run: $h: ${execs:-?} execs in ${secs}s, ${eps:-?} execs/s, corpus $before -> $after files"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "fuzz-run: $h TIMEOUT: the campaign was still running $((secs + 300))s after start"
+	exit 1
+fi
 if [ $rc -ne 0 ]; then
 	echo "fuzz-run: $h FOUND A CRASH (status $rc): $(find "$art" -type f | head -n 3)"
 	echo "fuzz-run: minimise with: $bin -minimize_crash=1 -runs=100000 FILE; keep it in fuzz/regressions/$h/"

@@ -155,7 +155,7 @@ def serve_as_inetd(argv, stderr_is_socket, data):
         finally:
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
+                proc.wait(10)
         return got, rc, et.read_log(err)
     finally:
         cli.close()

@@ -52,9 +52,9 @@ def echoload_path():
 
 def echoload(port, *args):
     """Start the C load driver; returns the Popen (stdout piped)."""
-    return subprocess.Popen([echoload_path(), "-p", str(port)] + [str(a) for a in args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            preexec_fn=raise_nofile)
+    return et.track(subprocess.Popen([echoload_path(), "-p", str(port)] + [str(a) for a in args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     preexec_fn=raise_nofile))
 
 
 def load_result(proc, timeout):
@@ -63,7 +63,7 @@ def load_result(proc, timeout):
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        out, err = proc.communicate()
+        out, err = proc.communicate(timeout=10)
         raise AssertionError("load driver still running after %.0fs" % timeout)
     m = LOAD_RE.findall(out.decode())
     check(m, "load driver printed no figures: %s" % err.decode()[-500:])

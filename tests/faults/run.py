@@ -242,7 +242,7 @@ def fork_failure():
             check(srv.proc.poll() is None, "server died after fork failure")
             for p in sleepers:
                 p.kill()
-                p.wait()
+                p.wait(10)
             data = pattern(300000, 3)
             for i in range(3):
                 check(et.roundtrip(srv.port, data) == data, "echo %d wrong after fork works" % i)
@@ -256,7 +256,7 @@ def fork_failure():
         for p in sleepers:
             if p.poll() is None:
                 p.kill()
-                p.wait()
+                p.wait(10)
 
 
 def _has_user(name):
@@ -587,7 +587,7 @@ def main(argv):
     if unknown:
         print("unknown case(s): %s" % " ".join(sorted(unknown)))
         return 2
-    res = et.Results("faults")
+    res = et.Results("faults", case_timeout=600)     # slowloris alone may take minutes when loaded
     for case in CASES:
         if not want or case.__name__ in want:
             res.run(case)

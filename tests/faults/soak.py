@@ -69,7 +69,7 @@ def soak_run(p):
             for pr in procs:
                 if pr.poll() is None:
                     pr.kill()
-                    pr.wait()
+                    pr.wait(10)
     return m
 
 
@@ -77,15 +77,17 @@ def main(argv):
     mode = "full" if "--full" in argv else "quick"
     p = PROFILES[mode]
     raise_nofile()
-    res = et.Results("soak")
+    res = et.Results("soak", case_timeout=60)   # the checks only read figures
     checks = []
 
     def record(name, ok, detail=""):
         checks.append((name, ok, detail))
 
     try:
-        m = soak_run(p)
-    except Exception as e:  # reported as one failed check, with the figures missing
+        # soak_run bounds each of its waits; this bounds them all together.
+        with et.deadline(p["limit"] + 600, "soak_run"):
+            m = soak_run(p)
+    except (Exception, et.CaseTimeout) as e:  # reported as one failed check, with the figures missing
         def soak_run_completes(e=e):
             raise e
         res.run(soak_run_completes)

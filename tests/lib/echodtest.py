@@ -4,7 +4,9 @@ Starts the real binary on port 0, reads the port from its readiness line
 with a deadline, drives clients over loopback only, inspects the server's
 processes through /proc, and kills only the pids it started.
 """
+import contextlib
 import fcntl
+import itertools
 import os
 import re
 import selectors
@@ -14,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARIES = {
@@ -28,6 +31,22 @@ SANITIZER_ENV = {
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
                    "UndefinedBehaviorSanitizer")
 LISTEN_RE = re.compile(r"^echod\[(\d+)\]: listening on (udp )?(\S+)$", re.M)
+# Every Server this process started (weakly: a finished one is not kept
+# open), so that a case cut by its deadline leaves no server behind.
+_SERVERS = weakref.WeakSet()
+_SERIAL = itertools.count(1)
+_PROCS = weakref.WeakSet()
+
+
+def track(proc):
+    """Register another Popen (a load driver) to be killed if the case it
+    was started in runs out of time; returns proc."""
+    proc.echod_serial = next(_SERIAL)
+    _PROCS.add(proc)
+    return proc
+# Seconds one case may take in Results.run unless the suite says otherwise;
+# $ECHOD_CASE_TIMEOUT overrides every suite's value (0: no deadline).
+CASE_TIMEOUT = 300.0
 
 
 def log_file():
@@ -94,6 +113,8 @@ class Server:
                                      env=base_env(env), preexec_fn=preexec,
                                      pass_fds=pass_fds)
         self.pid = self.proc.pid
+        self.serial = next(_SERIAL)
+        _SERVERS.add(self)
         self.port = None
         self.listening = []
         if expect_ready:
@@ -311,21 +332,76 @@ def run_parallel(fn, args_list, timeout=120.0):
     return results
 
 
-class Results:
-    """Counts test cases and prints the closing 'N passed, N failed' line."""
+class CaseTimeout(BaseException):
+    """A case (or a deadline() block) ran past its limit. Not an Exception,
+    so a case's own `except Exception` cannot swallow it."""
 
-    def __init__(self, name):
+
+@contextlib.contextmanager
+def deadline(seconds, what="case"):
+    """Raise CaseTimeout in the block once it has run `seconds` (SIGALRM;
+    main thread only, elsewhere or for seconds <= 0 no limit). A blocked
+    wait, sleep, recv or subprocess wait is interrupted too. Servers the
+    block started and left running, and processes it track()ed, are killed
+    (by pid) on a timeout."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    first = next(_SERIAL)      # servers started in the block have a later serial
+    armed = [True]
+
+    def on_alarm(signo, frame):
+        if armed[0]:
+            armed[0] = False
+            raise CaseTimeout("%s: no result after %.0fs (hung?)" % (what, seconds))
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        try:
+            yield
+        finally:
+            armed[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    except CaseTimeout:
+        for srv in list(_SERVERS):
+            if srv.serial > first:
+                srv.kill()
+        for p in list(_PROCS):
+            if p.echod_serial > first and p.poll() is None:
+                p.kill()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    pass
+        raise
+
+
+class Results:
+    """Counts test cases and prints the closing 'N passed, N failed' line.
+
+    Each case runs under a deadline (case_timeout seconds, or
+    $ECHOD_CASE_TIMEOUT): one that hangs fails with its name
+    ("FAIL NAME: CaseTimeout: ...") and the suite goes on."""
+
+    def __init__(self, name, case_timeout=None):
         self.name = name
         self.passed = 0
         self.failed = 0
         self.skipped = 0
+        env = os.environ.get("ECHOD_CASE_TIMEOUT")
+        if env:
+            self.case_timeout = float(env)
+        else:
+            self.case_timeout = CASE_TIMEOUT if case_timeout is None else case_timeout
 
     def run(self, fn, *args):
         label = fn.__name__ + ("" if not args else "(%s)" % ", ".join(map(str, args)))
         start = time.monotonic()
         try:
-            r = fn(*args)
-        except Exception as e:  # a failing case must not stop the suite
+            with deadline(self.case_timeout, label):
+                r = fn(*args)
+        except (Exception, CaseTimeout) as e:  # a failing case must not stop the suite
             self.failed += 1
             print("FAIL %s: %s: %s" % (label, type(e).__name__, e), flush=True)
             return

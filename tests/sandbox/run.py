@@ -45,7 +45,7 @@ def inetd(binary, data, *args, timeout=20.0):
         rc = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait()
+        proc.wait(10)
         raise
     return rc, got, t.read_log(err)
 
