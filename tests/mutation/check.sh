@@ -4,7 +4,8 @@
 #   wp FILE [FUNCTION...]   WP on that file (tests/mutation/wp.sh)
 #   unit TEST               one unit test binary (sanitizer build)
 #   integration SUBSTRING   the integration cases whose name has it (release build)
-#   faults | sandbox | dist the fault, sandbox or install suite
+#   faults [CASE...]        the fault suite, or those of its cases
+#   sandbox | dist          the sandbox or the install suite
 #   fuzz HARNESS            replay the corpus and a 10 s run of one harness
 set -u
 kind=$1; shift
@@ -14,7 +15,8 @@ unit)	make -s "build/unit/$1" >/dev/null && exec sh tests/unit/run.sh build/unit
 integration)
 	make -s all >/dev/null &&
 	    exec python3 -B tests/integration/run.py --builds release -k "$1" ;;
-faults)	exec make -s faults ;;
+faults)	make -s build/asan/echod build/faults/echoload >/dev/null &&
+	    ECHOD_BUILD=asan ECHOLOAD=build/faults/echoload exec python3 -B tests/faults/run.py "$@" ;;
 sandbox) exec make -s sandbox-test ;;
 dist)	exec make -s dist-check ;;
 fuzz)	make -s "build/fuzz/libfuzzer/$1" >/dev/null &&
