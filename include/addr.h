@@ -14,11 +14,51 @@
 /* Per-IP key: the address as 16 bytes; IPv4 as its IPv4-mapped IPv6 form. */
 #define ADDR_KEY_LEN	16
 
+/*@ // Decimal digits of p (exact for 0 <= p < 10^10, so for every uint32_t).
+    logic integer addr_ndigits(integer p) =
+      p < 10 ? 1 : p < 100 ? 2 : p < 1000 ? 3 : p < 10000 ? 4 :
+      p < 100000 ? 5 : p < 1000000 ? 6 : p < 10000000 ? 7 :
+      p < 100000000 ? 8 : p < 1000000000 ? 9 : 10;
+    // p with its j lowest decimal digits dropped: p / 10^j.
+    logic integer addr_shift(integer p, integer j) =
+      j <= 0 ? p : addr_shift(p, j - 1) / 10;
+    // The k-th character (from the left, 0-based) of p in decimal.
+    logic integer addr_digit(integer p, integer k) =
+      '0' + addr_shift(p, addr_ndigits(p) - 1 - k) % 10;
+    // host is IPv6 text: it contains ':'.
+    predicate addr_v6{L}(char *h) =
+      \exists integer i; 0 <= i < strlen(h) && h[i] == ':';
+    // With b = 1 when addr_v6(h) (one bracket's width), else 0: the length
+    // of ("[" if b) h ("]" if b) ":" decimal(p), for hl = strlen(h),
+    logic integer addr_len(integer hl, integer b, integer p) =
+      hl + 2 * b + 1 + addr_ndigits(p);
+    // and its k-th character, 0 <= k < addr_len(strlen(h), b, p).
+    logic integer addr_char{L}(char *h, integer b, integer p, integer k) =
+      k < b ? '[' :
+      k < b + strlen(h) ? h[k - b] :
+      k < 2 * b + strlen(h) ? ']' :
+      k == 2 * b + strlen(h) ? ':' :
+      addr_digit(p, k - 2 * b - strlen(h) - 1);
+    // dst (at L2) holds the first m characters of that text (at L1), then a NUL.
+    predicate addr_wrote{L1, L2}(char *dst, char *h, integer b, integer p, integer m) =
+      (\forall integer k; 0 <= k < m ==>
+        \at(dst[k], L2) == \at(addr_char(h, b, p, k), L1)) &&
+      \at(dst[m], L2) == '\0';
+    // What addr_format returns in r and writes: with n the text's length,
+    // n and all of it when it fits in size - 1 bytes (and n in an int), else
+    // -1 and its first min(n, size - 1) characters; a NUL after them.
+    predicate addr_formatted{L1, L2}(char *dst, integer size, char *h, integer b,
+        integer p, integer r) =
+      \let n = \at(addr_len(strlen(h), b, p), L1);
+      r == (n < size && n <= INT32_MAX ? n : -1) &&
+      addr_wrote{L1, L2}(dst, h, b, p, n < size ? n : size - 1);
+*/
+
 /*
  * Write host and port to dst as "host:port", or "[host]:port" when host
  * contains ':' (IPv6). dst is always NUL-terminated when size > 0.
  * Returns the length written, or -1 when it did not fit (dst then holds
- * a truncated, terminated prefix).
+ * the text cut to size - 1 characters, terminated).
  */
 /*@ requires valid_read_string(host) && strlen(host) < SIZE_MAX;
     requires \valid(dst + (0 .. size - 1));
@@ -34,8 +74,16 @@
       ensures fits: \result >= 0 ==> dst[\result] == '\0';
       ensures truncated: \result == -1 ==>
         \exists integer i; 0 <= i < size && dst[i] == '\0';
-    complete behaviors;
-    disjoint behaviors;
+    behavior v4:
+      assumes size > 0 && !addr_v6(host);
+      ensures addr_formatted{Pre, Post}(dst, size, host, 0, port, \result);
+    behavior v6:
+      assumes size > 0 && addr_v6(host);
+      ensures addr_formatted{Pre, Post}(dst, size, host, 1, port, \result);
+    complete behaviors no_room, v4, v6;
+    disjoint behaviors no_room, v4, v6;
+    complete behaviors no_room, room;
+    disjoint behaviors no_room, room;
 */
 int	addr_format(char *dst, size_t size, const char *host, uint32_t port);
 

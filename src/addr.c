@@ -7,8 +7,8 @@
 /*@ requires \valid(at) && *at < size && \valid(dst + (0 .. size - 1));
     requires \separated(at, dst + (0 .. size - 1));
     assigns dst[*at], *at;
-    ensures *at < size;
-    ensures \result ==> *at == \old(*at) + 1;
+    ensures \result <==> \old(*at) + 1 < size;
+    ensures \result ==> *at == \old(*at) + 1 && dst[\old(*at)] == c;
     ensures !\result ==> *at == \old(*at);
 */
 static bool
@@ -23,6 +23,7 @@ put(char *dst, size_t size, size_t *at, char c)
 
 /*@ requires valid_read_string(s) && strlen(s) < SIZE_MAX;
     assigns \nothing;
+    ensures \result <==> addr_v6(s);
 */
 static bool
 has_colon(const char *s)
@@ -30,6 +31,7 @@ has_colon(const char *s)
 	size_t i;
 
 	/*@ loop invariant 0 <= i <= strlen(s);
+	    loop invariant \forall integer j; 0 <= j < i ==> s[j] != ':';
 	    loop assigns i;
 	    loop variant strlen(s) - i;
 	*/
@@ -39,11 +41,18 @@ has_colon(const char *s)
 	return false;
 }
 
-/* Append port in decimal. */
+/*
+ * Append port in decimal: the digits come out lowest first, so they are
+ * collected in digits[] and put in reverse.
+ */
 /*@ requires \valid(at) && *at < size && \valid(dst + (0 .. size - 1));
     requires \separated(at, dst + (0 .. size - 1));
-    assigns dst[0 .. size - 1], *at;
-    ensures *at < size;
+    assigns dst[*at .. size - 1], *at;
+    ensures \result <==> \old(*at) + addr_ndigits(port) < size;
+    ensures \result ==> *at == \old(*at) + addr_ndigits(port);
+    ensures !\result ==> *at == size - 1;
+    ensures \forall integer k; \old(*at) <= k < *at ==>
+      dst[k] == addr_digit(port, k - \old(*at));
 */
 static bool
 put_port(char *dst, size_t size, size_t *at, uint32_t port)
@@ -53,6 +62,10 @@ put_port(char *dst, size_t size, size_t *at, uint32_t port)
 
 	n = 0;
 	/*@ loop invariant 0 <= n < 10;
+	    loop invariant port == addr_shift(\at(port, Pre), n);
+	    loop invariant addr_ndigits(\at(port, Pre)) == n + addr_ndigits(port);
+	    loop invariant \forall integer j; 0 <= j < n ==>
+	      digits[j] == '0' + addr_shift(\at(port, Pre), j) % 10;
 	    loop assigns n, port, digits[0 .. 9];
 	    loop variant 10 - n;
 	*/
@@ -61,8 +74,13 @@ put_port(char *dst, size_t size, size_t *at, uint32_t port)
 		port /= 10;
 		n++;
 	} while (port != 0 && n < 10);
-	/*@ loop invariant 0 <= n <= 10 && *at < size;
-	    loop assigns n, *at, dst[0 .. size - 1];
+	/*@ assert n == addr_ndigits(\at(port, Pre)); */
+	/*@ loop invariant 0 <= n <= addr_ndigits(\at(port, Pre));
+	    loop invariant *at == \at(*at, Pre) + addr_ndigits(\at(port, Pre)) - n;
+	    loop invariant *at < size;
+	    loop invariant \forall integer k; \at(*at, Pre) <= k < *at ==>
+	      dst[k] == addr_digit(\at(port, Pre), k - \at(*at, Pre));
+	    loop assigns n, *at, dst[\at(*at, Pre) .. size - 1];
 	    loop variant n;
 	*/
 	while (n > 0) {
@@ -87,18 +105,38 @@ addr_format(char *dst, size_t size, const char *host, uint32_t port)
 	v6 = has_colon(host);
 	ok = !v6 || put(dst, size, &at, '[');
 	/*@ loop invariant 0 <= i <= \at(strlen(host), Pre) && at < size;
+	    loop invariant ok ==> at == v6 + i;
+	    loop invariant !ok ==> at == size - 1 && at < addr_len(\at(strlen(host), Pre), v6, port);
+	    loop invariant \let b = (integer)v6; \forall integer k; 0 <= k < at ==>
+	      dst[k] == \at(addr_char(host, b, port, k), Pre);
 	    loop assigns i, at, ok, dst[0 .. size - 1];
 	    loop variant \at(strlen(host), Pre) - i;
 	*/
 	for (i = 0; ok && host[i] != '\0'; i++)
 		ok = put(dst, size, &at, host[i]);
+	/*@ assert host_done: ok ==> at == v6 + \at(strlen(host), Pre); */
 	if (ok && v6)
 		ok = put(dst, size, &at, ']');
+	/*@ assert close_at: ok ==> at == 2 * v6 + \at(strlen(host), Pre); */
+	/*@ assert close_cut: !ok ==> at == size - 1 &&
+	      at < addr_len(\at(strlen(host), Pre), v6, port); */
+	/*@ assert close_text: \let b = (integer)v6; \forall integer k; 0 <= k < at ==>
+	      dst[k] == \at(addr_char(host, b, port, k), Pre); */
 	if (ok)
 		ok = put(dst, size, &at, ':');
+	/*@ assert colon_at: ok ==> at == 2 * v6 + \at(strlen(host), Pre) + 1; */
+	/*@ assert colon_cut: !ok ==> at == size - 1 &&
+	      at < addr_len(\at(strlen(host), Pre), v6, port); */
+	/*@ assert colon_text: \let b = (integer)v6; \forall integer k; 0 <= k < at ==>
+	      dst[k] == \at(addr_char(host, b, port, k), Pre); */
 	if (ok)
 		ok = put_port(dst, size, &at, port);
+	/*@ assert at_cut: \let n = addr_len(\at(strlen(host), Pre), v6, port);
+	      at == (ok ? n : size - 1) && at == (n < size ? n : size - 1); */
+	/*@ assert port_text: \let b = (integer)v6; \forall integer k; 0 <= k < at ==>
+	      dst[k] == \at(addr_char(host, b, port, k), Pre); */
 	dst[at] = '\0';
+	/*@ assert wrote: \let b = (integer)v6; addr_wrote{Pre, Here}(dst, host, b, port, at); */
 	if (!ok || at > (size_t)INT32_MAX)
 		return -1;
 	return (int)at;
