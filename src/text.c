@@ -6,6 +6,7 @@
 /* Hex digit of v (0..15): safe by construction. */
 /*@ requires 0 <= v <= 15;
     assigns \nothing;
+    ensures \result == text_hex(v);
     ensures text_safe(\result);
 */
 static char
@@ -27,7 +28,8 @@ control(int v)
 /* The escape of c into e[0 .. result): c itself, \n \t \r, or \xHH. */
 /*@ requires \valid(e + (0 .. 3)) && c != 0;
     assigns e[0 .. 3];
-    ensures 1 <= \result <= 4;
+    ensures \result == text_elen(c);
+    ensures \forall integer j; 0 <= j < \result ==> e[j] == text_ebyte(c, j);
     ensures \forall integer j; 0 <= j < \result ==> text_safe(e[j]);
 */
 static size_t
@@ -68,23 +70,33 @@ text_escape(char *dst, size_t size, const char *src)
 	if (size == 0)
 		return 0;
 	n = 0;
-	/*@ loop invariant 0 <= i <= strlen(src) && n < size;
-	    loop invariant \forall integer m; 0 <= m < n ==> text_safe(dst[m]);
+	/*@ loop invariant 0 <= i <= \at(strlen(src), Pre) && n < size;
+	    loop invariant \let c = i; n == \at(text_plen(src, c), Pre);
+	    loop invariant safe: \forall integer m; 0 <= m < n ==> text_safe(dst[m]);
+	    loop invariant \forall integer m; 0 <= m < i ==>
+	      \at(text_plen(src, m) + text_elen(src[m]), Pre) <= n;
+	    loop invariant escaped: text_escaped{Pre, Here}(dst, src, i);
 	    loop assigns i, j, k, n, e[0 .. 3], dst[0 .. size - 1];
-	    loop variant strlen(src) - i;
+	    loop variant \at(strlen(src), Pre) - i;
 	*/
 	for (i = 0; src[i] != '\0'; i++) {
 		k = code(src[i], e);
 		if (k >= size - n)
 			break;
-		/*@ loop invariant 0 <= j <= k && n + k - j < size;
-		    loop invariant \forall integer m; 0 <= m < n ==> text_safe(dst[m]);
-		    loop assigns j, n, dst[0 .. size - 1];
+		/*@ loop invariant 0 <= j <= k;
+		    loop invariant \forall integer m; n <= m < n + j ==> dst[m] == e[m - n];
+		    loop assigns j, dst[n .. n + k - 1];
 		    loop variant k - j;
 		*/
 		for (j = 0; j < k; j++)
-			dst[n++] = e[j];
+			dst[n + j] = e[j];
+		/*@ assert kept: \forall integer m; 0 <= m < n ==>
+		      dst[m] == \at(dst[m], LoopCurrent); */
+		/*@ assert added: \forall integer m; n <= m < n + k ==>
+		      dst[m] == text_ebyte(src[i], m - n) && text_safe(dst[m]); */
+		n += k;
 	}
+	/*@ assert cut: \let c = i; \at(text_cut(src, size, c), Pre); */
 	dst[n] = '\0';
 	return n;
 }
