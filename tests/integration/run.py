@@ -552,6 +552,20 @@ def per_ip_sequential(c):
           "%d of 200 sequential sessions not echoed, stats %s" % (bad, st))
 
 
+def per_ip_slot_reuse(c):
+    """-C 1: a slot freed by an ended session and reused still counts its new client."""
+    s = c.server("-C", "1")
+    check(et.roundtrip(s.port, b"first") == b"first", "first session")
+    wait_children(s, 0)
+    a = held(s.port)            # takes the slot the first session left
+    b = et.connect(s.port)      # the same address again, while a is served
+    back, _ = recv_eof(b, 10)
+    b.close()
+    check(back == b"", "a second connection from one address echoed under -C 1")
+    check(stats(s)["refused_per_ip"] == 1, "not counted as refused: " + s.log())
+    close_clean(a)
+
+
 SIG_LINE = r"^echod\[%d\]: child %d killed by signal %d \(%s\)$"
 
 
@@ -562,6 +576,12 @@ def child_killed_logged(c):
     kid = s.children()[0]
     os.kill(kid, signal.SIGUSR2)     # a sanitizer handles SIGSEGV itself; SIGUSR2 just ends it
     check(s.wait_log(SIG_LINE % (s.pid, kid, signal.SIGUSR2, "SIGUSR2")), "no kill line: " + s.log())
+    k.close()
+    # SIGTERM keeps its default in a child: an admin can end one session.
+    k = held(s.port)
+    kid = [p for p in s.children() if p != kid][0]
+    os.kill(kid, signal.SIGTERM)
+    check(s.wait_log(SIG_LINE % (s.pid, kid, signal.SIGTERM, "SIGTERM")), "SIGTERM did not end the child: " + s.log())
     k.close()
     # SIGKILLs the parent sends itself at the end of the grace period are not reported.
     s2 = c.server("-g", "0")
@@ -579,6 +599,19 @@ def udp_child_killed_logged(c):
     os.kill(kid, signal.SIGKILL)
     rx = r"^echod\[%d\]: udp child %d killed by signal 9 \(SIGKILL\); restarting$" % (s.pid, kid)
     check(s.wait_log(rx), "udp restart line does not name the signal: " + s.log())
+    # ... and it is restarted (UDP_RESTART_MS later): datagrams are echoed again.
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(0.5)
+    back = None
+    deadline = time.monotonic() + 15
+    while back is None and time.monotonic() < deadline:
+        u.sendto(b"again", ("127.0.0.1", s.port))
+        try:
+            back = u.recvfrom(100)[0]
+        except socket.timeout:
+            pass
+    u.close()
+    check(back == b"again", "no UDP echo after the child was restarted: " + s.log())
 
 
 def stop_sighup(c):
@@ -789,6 +822,21 @@ def help_version(c):
               "%s: %s %r %r" % (a, rc, out, err))
 
 
+def restart_same_port(c):
+    """A restart binds the same port while the last sessions sit in TIME_WAIT (SO_REUSEADDR)."""
+    s = c.server("-t", "1")
+    port = s.port
+    k = held(port)
+    back, _ = recv_eof(k, 10)       # the server closes first: its side enters TIME_WAIT
+    k.close()
+    check(back == b"", "idle session echoed %r" % back)
+    wait_children(s, 0)
+    check(s.stop() == 0, "exit status")
+    s2 = c.server(port=port)
+    check(s2.port == port, "restart on port %d: %s" % (port, s2.log()))
+    check(et.roundtrip(port, b"again") == b"again", "echo after the restart")
+
+
 def bind_in_use(c):
     for host, fam, text in (("127.0.0.1", socket.AF_INET, "127.0.0.1:%d"),
                             ("::1", socket.AF_INET6, "[::1]:%d")):
@@ -992,7 +1040,9 @@ def user_drop(c):
     for pid in [s.pid] + kids:
         check(ids(pid, "Uid:") == [pw.pw_uid] * 4, "uid of %d: %s" % (pid, ids(pid, "Uid:")))
         check(ids(pid, "Gid:") == [pw.pw_gid] * 4, "gid of %d: %s" % (pid, ids(pid, "Gid:")))
-        check(0 not in ids(pid, "Groups:"), "still in group 0")
+        want = sorted(set(os.getgrouplist("nobody", pw.pw_gid)))
+        check(sorted(set(ids(pid, "Groups:"))) == want,
+              "groups of %d: %s, want nobody's %s" % (pid, ids(pid, "Groups:"), want))
     close_clean(k)
     # --user applies in --inetd mode too.
     a, b = socket.socketpair()
@@ -1374,6 +1424,20 @@ def notify_listener():
         shutil.rmtree(d)
 
 
+def notify_abstract(c):
+    """NOTIFY_SOCKET=@name: an abstract socket, as systemd may pass."""
+    name = "echod-notify-%d-%d" % (os.getpid(), time.monotonic_ns())
+    n = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        n.bind("\0" + name)
+        n.settimeout(10)
+        s = c.server(env={"NOTIFY_SOCKET": "@" + name})
+        check(n.recv(256) == b"READY=1", "no READY=1 on an abstract socket")
+        s.stop()
+    finally:
+        n.close()
+
+
 def notify_socket(c):
     """NOTIFY_SOCKET: READY=1 once accepting, STOPPING=1 when shutdown begins."""
     with notify_listener() as (path, n):
@@ -1488,6 +1552,7 @@ def cases():
         ("sigint_grace_kill", stop_grace_kill, (signal.SIGINT,), False),
         ("stats_line", stats_line, (), False),
         ("per_ip_sequential", per_ip_sequential, (), False),
+        ("per_ip_slot_reuse", per_ip_slot_reuse, (), False),
         ("child_killed_logged", child_killed_logged, (), False),
         ("udp_child_killed_logged", udp_child_killed_logged, (), False),
         ("sighup_idle", stop_idle, (signal.SIGHUP,), False),
@@ -1503,6 +1568,7 @@ def cases():
         ("good_arg_forms", good_arg_forms, (), False),
         ("help_version", help_version, (), False),
         ("bind_in_use", bind_in_use, (), False),
+        ("restart_same_port", restart_same_port, (), False),
         ("no_such_user", no_such_user, (), False),
         ("ipv6_loopback", ipv6_loopback, (), False),
         ("default_dual_stack", default_dual_stack, (), False),
@@ -1522,6 +1588,7 @@ def cases():
         ("udp_burst_bound", udp_burst_bound, (), False),
         ("child_limits", child_limits, (), False),
         ("notify_socket", notify_socket, (), False),
+        ("notify_abstract", notify_abstract, (), False),
         ("log_injection", log_injection, (), False),
         ("readiness", readiness, (), False),
         ("no_sandbox_warning", no_sandbox_warning, (), False),

@@ -137,6 +137,7 @@ def main():
         if missing:
             sys.exit("mutation: no mutant of %s (every file in src/ needs some)" % ", ".join(missing))
     work = tempfile.mkdtemp(prefix="echod-mutation.")
+    os.chmod(work, 0o755)   # the sandbox suite runs the binary as another user
     base = os.path.join(work, "base")
     log = os.path.join(work, "mutation.log")
     copy_tree(base)
