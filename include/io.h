@@ -9,6 +9,7 @@
 #ifdef __FRAMAC__
 /* Frama-C's libc models (errno, __fc_sockfds, __fc_fds, __fc_time) for the contracts. */
 #include <errno.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@
  * io_rx_byte(k) is the k-th byte (from 0) this process received through
  * io_recv, io_tx_byte(k) the k-th byte it sent through io_send; io_rx_pos and
  * io_tx_pos count them. Positions only grow, so each byte is fixed once.
+ * io_wr_pos counts, modulo 2^64, the bytes write(2) took from io_write_all
+ * (modulo, so no caller has to prove that a log line cannot overflow it).
  */
 /*@ axiomatic io_stream {
       logic char io_rx_byte(integer k);
@@ -34,27 +37,65 @@
 */
 //@ ghost extern uint64_t io_rx_pos;
 //@ ghost extern uint64_t io_tx_pos;
+//@ ghost extern uint64_t io_wr_pos;
 
-/*@ ghost
-  // TRUSTED (proofs/README.md): recv(2) just stored the next n bytes of the stream at buf.
-  /@ requires io_rx_pos <= UINT64_MAX - n;
-     assigns io_rx_pos;
-     ensures io_rx_pos == \old(io_rx_pos) + n;
-     ensures \forall integer k; \old(io_rx_pos) <= k < io_rx_pos ==>
-       io_rx_byte(k) == buf[k - \old(io_rx_pos)];
-  @/
-  void io_trust_received(const char *buf, size_t n);
+#ifdef __FRAMAC__
+/*
+ * TRUSTED (proofs/README.md, "Trusted base"): the stated models of the four
+ * system calls, which io.c calls in their place under Frama-C (its macros
+ * recv, send, poll, write). Each ensures below is a trusted line about the
+ * kernel; each requires is checked at io.c's call: the flags that keep the
+ * child from blocking and from SIGPIPE, one pollfd. errno may change on
+ * success (POSIX leaves it unspecified), so io.c must restore it.
+ * io_polled(s): what a poll of one socket reports when it returns with the
+ * socket in (Frama-C's abstract) state s: 0 (timed out) or the revents
+ * (> 0). poll assigns that state: the socket moves on while poll waits.
+ */
+/*@ axiomatic io_poll {
+      logic integer io_polled(struct __fc_sockfds_type s);
+    }
 */
-/*@ ghost
-  // TRUSTED (proofs/README.md): send(2) just put the n bytes at buf next on the stream.
-  /@ requires io_tx_pos <= UINT64_MAX - n;
-     assigns io_tx_pos;
-     ensures io_tx_pos == \old(io_tx_pos) + n;
-     ensures \forall integer k; \old(io_tx_pos) <= k < io_tx_pos ==>
-       io_tx_byte(k) == buf[k - \old(io_tx_pos)];
-  @/
-  void io_trust_sent(const char *buf, size_t n);
+/*@ requires 0 <= fd < __FC_MAX_OPEN_SOCKETS && \valid(buf + (0 .. len - 1));
+    requires nonblocking: (flags & MSG_DONTWAIT) != 0;
+    requires io_rx_pos <= UINT64_MAX - len;
+    assigns buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
+    ensures -1 <= \result <= len;
+    ensures \result == -1 ==> io_rx_pos == \old(io_rx_pos);
+    ensures \result >= 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
+      \forall integer k; 0 <= k < \result ==>
+        buf[k] == io_rx_byte(\old(io_rx_pos) + k);
 */
+ssize_t	io_model_recv(int fd, char *buf, size_t len, int flags);
+/*@ requires 0 <= fd < __FC_MAX_OPEN_SOCKETS;
+    requires \valid_read(buf + (0 .. len - 1));
+    requires nonblocking: (flags & MSG_DONTWAIT) != 0;
+    requires nosigpipe: (flags & MSG_NOSIGNAL) != 0;
+    requires io_tx_pos <= UINT64_MAX - len;
+    assigns io_tx_pos, errno, __fc_sockfds[fd];
+    ensures -1 <= \result <= len;
+    ensures \result == -1 ==> io_tx_pos == \old(io_tx_pos);
+    ensures \result >= 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
+      \forall integer k; 0 <= k < \result ==>
+        io_tx_byte(\old(io_tx_pos) + k) == buf[k];
+*/
+ssize_t	io_model_send(int fd, const char *buf, size_t len, int flags);
+/*@ requires one: nfds == 1 && \valid(fds);
+    assigns fds->revents, errno, __fc_time, __fc_sockfds[fds->fd];
+    ensures -1 <= \result <= 1 && (\result == 1 ==> fds->revents > 0);
+    ensures 0 <= fds->fd < __FC_MAX_OPEN_SOCKETS && \result >= 0 ==>
+      io_polled(__fc_sockfds[fds->fd]) == (\result == 0 ? 0 : fds->revents);
+*/
+int	io_model_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+/*@ requires 0 <= fd < __FC_MAX_OPEN_FILES;
+    requires \valid_read(buf + (0 .. count - 1));
+    assigns io_wr_pos, errno, __fc_fds[fd];
+    ensures -1 <= \result <= count;
+    ensures \result == -1 ==> errno != 0 && io_wr_pos == \old(io_wr_pos);
+    ensures \result >= 0 ==>
+      io_wr_pos == (\old(io_wr_pos) + \result) % 18446744073709551616;
+*/
+ssize_t	io_model_write(int fd, const char *buf, size_t count);
+#endif
 
 /*
  * Receive at most len (> 0) bytes from socket fd without blocking.
@@ -65,10 +106,12 @@
     requires io_rx_pos <= UINT64_MAX - len;
     assigns buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
-    ensures \result > 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
+    ensures failed: \result == -1 ==>
+      errno != EINTR && io_rx_pos == \old(io_rx_pos);
+    ensures errno_kept: \result >= 0 ==> errno == \old(errno);
+    ensures received: \result >= 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
       (\forall integer k; \old(io_rx_pos) <= k < io_rx_pos ==>
          io_rx_byte(k) == buf[k - \old(io_rx_pos)]);
-    ensures \result <= 0 ==> io_rx_pos == \old(io_rx_pos);
 */
 ssize_t	io_recv(int fd, char *buf, size_t len);
 
@@ -81,10 +124,12 @@ ssize_t	io_recv(int fd, char *buf, size_t len);
     requires io_tx_pos <= UINT64_MAX - len;
     assigns io_tx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
-    ensures \result > 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
+    ensures failed: \result == -1 ==>
+      errno != EINTR && io_tx_pos == \old(io_tx_pos);
+    ensures errno_kept: \result >= 0 ==> errno == \old(errno);
+    ensures sent: \result >= 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
       (\forall integer k; \old(io_tx_pos) <= k < io_tx_pos ==>
          io_tx_byte(k) == buf[k - \old(io_tx_pos)]);
-    ensures \result <= 0 ==> io_tx_pos == \old(io_tx_pos);
 */
 ssize_t	io_send(int fd, const char *buf, size_t len);
 
@@ -93,7 +138,12 @@ ssize_t	io_send(int fd, const char *buf, size_t len);
  * deadline (milliseconds, io_now(); -1 for none). Returns the revents
  * (> 0), 0 at the deadline, or -1 with errno.
  */
-/*@ assigns errno, __fc_time;
+/*@ assigns errno, __fc_time, __fc_sockfds[fd];
+    ensures failed: \result == -1 ==> errno != EINTR;
+    ensures errno_kept: \result >= 0 ==> errno == \old(errno);
+    ensures -1 <= \result;
+    ensures polled: 0 <= fd < IO_FD_MAX && \result >= 0 ==>
+      \result == io_polled(__fc_sockfds[fd]);
 */
 int	io_wait(int fd, short events, int64_t deadline);
 
@@ -109,8 +159,12 @@ int64_t	io_now(void);
  */
 /*@ requires 0 <= fd < IO_FD_MAX;
     requires \valid_read(buf + (0 .. len - 1));
-    assigns errno, __fc_fds[fd];
+    assigns io_wr_pos, errno, __fc_fds[fd];
     ensures \result <= len;
+    ensures written:
+      io_wr_pos == (\old(io_wr_pos) + \result) % 18446744073709551616;
+    ensures errno_kept: \result == len ==> errno == \old(errno);
+    ensures failed: \result < len ==> errno != EINTR && errno != 0;
 */
 size_t	io_write_all(int fd, const char *buf, size_t len);
 

@@ -8,9 +8,22 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * Under Frama-C the system calls are their stated models (io.h, trusted):
+ * the same arguments, so WP checks the flags and what the body does with the
+ * bytes around each call. The compiler sees the libc calls.
+ */
+#ifdef __FRAMAC__
+#define recv(fd, buf, len, flags)	io_model_recv(fd, buf, len, flags)
+#define send(fd, buf, len, flags)	io_model_send(fd, buf, len, flags)
+#define poll(fds, nfds, timeout)	io_model_poll(fds, nfds, timeout)
+#define write(fd, buf, count)		io_model_write(fd, buf, count)
+#endif
+
 /* The ghost stream positions (io.h); never exist in a compiled program. */
 //@ ghost uint64_t io_rx_pos;
 //@ ghost uint64_t io_tx_pos;
+//@ ghost uint64_t io_wr_pos;
 
 ssize_t
 io_recv(int fd, char *buf, size_t len)
@@ -19,13 +32,14 @@ io_recv(int fd, char *buf, size_t len)
 	int saved;
 
 	saved = errno;
-	/*@ loop assigns n, buf[0 .. len - 1], errno, __fc_sockfds[fd]; */
+	/*@ loop invariant io_rx_pos == \at(io_rx_pos, Pre);
+	    loop assigns n, buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
+	*/
 	do
 		n = recv(fd, buf, len, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (n >= 0)
 		errno = saved;	/* an EINTR retried is not the caller's business */
-	//@ ghost if (n > 0) io_trust_received(buf, (size_t)n);
 	return n;
 }
 
@@ -36,13 +50,14 @@ io_send(int fd, const char *buf, size_t len)
 	int saved;
 
 	saved = errno;
-	/*@ loop assigns n, errno, __fc_sockfds[fd]; */
+	/*@ loop invariant io_tx_pos == \at(io_tx_pos, Pre);
+	    loop assigns n, io_tx_pos, errno, __fc_sockfds[fd];
+	*/
 	do
 		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n >= 0)
 		errno = saved;
-	//@ ghost if (n > 0) io_trust_sent(buf, (size_t)n);
 	return n;
 }
 
@@ -66,18 +81,35 @@ io_now(void)
 	return sec * 1000 + ms;
 }
 
-/* Milliseconds from now to deadline for poll(2): -1 forever, 0 if past. */
-/*@ assigns __fc_time;
-    ensures -1 <= \result;
+/*
+ * Milliseconds from now to deadline for poll(2): -1 forever, 0 if past,
+ * at most INT_MAX. now (io_now()) is an argument so the contract names it.
+ */
+/*@ requires 0 <= now;
+    assigns \nothing;
+    behavior forever:
+      assumes deadline < 0;
+      ensures \result == -1;
+    behavior past:
+      assumes 0 <= deadline <= now;
+      ensures \result == 0;
+    behavior soon:
+      assumes 0 <= deadline && 0 < deadline - now <= INT_MAX;
+      ensures \result == deadline - now;
+    behavior far:
+      assumes 0 <= deadline && deadline - now > INT_MAX;
+      ensures \result == INT_MAX;
+    complete behaviors;
+    disjoint behaviors;
 */
 static int
-remaining(int64_t deadline)
+remaining(int64_t deadline, int64_t now)
 {
 	int64_t left;
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - io_now();
+	left = deadline - now;
 	if (left <= 0)
 		return 0;
 	if (left > INT_MAX)
@@ -96,9 +128,9 @@ io_wait(int fd, short events, int64_t deadline)
 	p.fd = fd;
 	p.events = events;
 	p.revents = 0;
-	/*@ loop assigns n, p, errno, __fc_time; */
+	/*@ loop assigns n, p.revents, errno, __fc_time, __fc_sockfds[fd]; */
 	do
-		n = poll(&p, 1, remaining(deadline));
+		n = poll(&p, 1, remaining(deadline, io_now()));
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return n;
@@ -118,7 +150,9 @@ io_write_all(int fd, const char *buf, size_t len)
 	saved = errno;
 	done = 0;
 	/*@ loop invariant 0 <= done <= len;
-	    loop assigns done, n, errno, __fc_fds[fd];
+	    loop invariant io_wr_pos ==
+	      (\at(io_wr_pos, Pre) + done) % 18446744073709551616;
+	    loop assigns done, n, io_wr_pos, errno, __fc_fds[fd];
 	*/
 	while (done < len) {
 		n = write(fd, buf + done, len - done);
