@@ -4,7 +4,7 @@
 uint32_t
 backoff_next(uint32_t prev)
 {
-	if (prev == 0)
+	if (prev < BACKOFF_FIRST_MS)
 		return BACKOFF_FIRST_MS;
 	if (prev >= BACKOFF_MAX_MS / 2)
 		return BACKOFF_MAX_MS;
