@@ -43,6 +43,113 @@ static const struct optdef opts[O_COUNT] = {
 	{ { "version" },	'V', false, 0, 0 },
 };
 
+/*@ // The field option id sets, named by that option: -q and -v both set
+    // verbosity (O_VERBOSE's); every other option has its own field.
+    logic integer opt_field(integer id) = id == O_QUIET ? O_VERBOSE : id;
+
+    // Field f (by opt_field) of *c is the same at L1 and L2.
+    predicate field_same{L1,L2}(struct config *c, integer f) =
+      (f == O_LISTEN ==> \at(c->listen, L1) == \at(c->listen, L2)) &&
+      (f == O_USER ==> \at(c->user, L1) == \at(c->user, L2)) &&
+      (f == O_PORT ==> \at(c->port, L1) == \at(c->port, L2)) &&
+      (f == O_MAXCLIENTS ==>
+        \at(c->max_clients, L1) == \at(c->max_clients, L2)) &&
+      (f == O_PERIP ==> \at(c->max_per_ip, L1) == \at(c->max_per_ip, L2)) &&
+      (f == O_IDLE ==>
+        \at(c->idle_timeout, L1) == \at(c->idle_timeout, L2)) &&
+      (f == O_LIFETIME ==>
+        \at(c->max_lifetime, L1) == \at(c->max_lifetime, L2)) &&
+      (f == O_GRACE ==> \at(c->grace, L1) == \at(c->grace, L2)) &&
+      (f == O_BACKLOG ==> \at(c->backlog, L1) == \at(c->backlog, L2)) &&
+      (f == O_UDP ==> \at(c->udp, L1) == \at(c->udp, L2)) &&
+      (f == O_NOSANDBOX ==> \at(c->no_sandbox, L1) == \at(c->no_sandbox, L2)) &&
+      (f == O_INETD ==> \at(c->inetd, L1) == \at(c->inetd, L2)) &&
+      (f == O_VERBOSE ==> \at(c->verbosity, L1) == \at(c->verbosity, L2)) &&
+      (f == O_HELP ==> \at(c->help, L1) == \at(c->help, L2)) &&
+      (f == O_VERSION ==> \at(c->version, L1) == \at(c->version, L2));
+
+    // Every field but the one option id sets is the same at L1 and L2
+    // (id == O_COUNT: every field). Spelled out, not a \forall over
+    // field_same: each conjunct is then one memory read for the provers.
+    predicate same_except{L1,L2}(struct config *c, integer id) =
+      (id != O_LISTEN ==> \at(c->listen, L1) == \at(c->listen, L2)) &&
+      (id != O_USER ==> \at(c->user, L1) == \at(c->user, L2)) &&
+      (id != O_PORT ==> \at(c->port, L1) == \at(c->port, L2)) &&
+      (id != O_MAXCLIENTS ==>
+        \at(c->max_clients, L1) == \at(c->max_clients, L2)) &&
+      (id != O_PERIP ==> \at(c->max_per_ip, L1) == \at(c->max_per_ip, L2)) &&
+      (id != O_IDLE ==>
+        \at(c->idle_timeout, L1) == \at(c->idle_timeout, L2)) &&
+      (id != O_LIFETIME ==>
+        \at(c->max_lifetime, L1) == \at(c->max_lifetime, L2)) &&
+      (id != O_GRACE ==> \at(c->grace, L1) == \at(c->grace, L2)) &&
+      (id != O_BACKLOG ==> \at(c->backlog, L1) == \at(c->backlog, L2)) &&
+      (id != O_UDP ==> \at(c->udp, L1) == \at(c->udp, L2)) &&
+      (id != O_NOSANDBOX ==> \at(c->no_sandbox, L1) == \at(c->no_sandbox, L2)) &&
+      (id != O_INETD ==> \at(c->inetd, L1) == \at(c->inetd, L2)) &&
+      (id != O_QUIET && id != O_VERBOSE ==>
+        \at(c->verbosity, L1) == \at(c->verbosity, L2)) &&
+      (id != O_HELP ==> \at(c->help, L1) == \at(c->help, L2)) &&
+      (id != O_VERSION ==> \at(c->version, L1) == \at(c->version, L2));
+
+    // Flag option id applied between L1 and L2: its field set as the code
+    // does, every other field unchanged.
+    predicate flag_set{L1,L2}(struct config *c, integer id) =
+      same_except{L1,L2}(c, id) &&
+      (id == O_UDP ==> \at(c->udp, L2) == 1) &&
+      (id == O_NOSANDBOX ==> \at(c->no_sandbox, L2) == 1) &&
+      (id == O_INETD ==> \at(c->inetd, L2) == 1) &&
+      (id == O_QUIET ==> \at(c->verbosity, L2) == VERB_QUIET) &&
+      (id == O_VERBOSE ==> \at(c->verbosity, L2) == VERB_VERBOSE) &&
+      (id == O_HELP ==> \at(c->help, L2) == 1) &&
+      (id == O_VERSION ==> \at(c->version, L2) == 1);
+
+    // Number option id set to n between L1 and L2, every other field
+    // unchanged.
+    predicate num_set{L1,L2}(struct config *c, integer id, integer n) =
+      same_except{L1,L2}(c, id) &&
+      (id == O_PORT ==> \at(c->port, L2) == n) &&
+      (id == O_MAXCLIENTS ==> \at(c->max_clients, L2) == n) &&
+      (id == O_PERIP ==> \at(c->max_per_ip, L2) == n) &&
+      (id == O_IDLE ==> \at(c->idle_timeout, L2) == n) &&
+      (id == O_LIFETIME ==> \at(c->max_lifetime, L2) == n) &&
+      (id == O_GRACE ==> \at(c->grace, L2) == n) &&
+      (id == O_BACKLOG ==> \at(c->backlog, L2) == n);
+
+    // Option id with argument val applied between L1 and L2: its field is
+    // val itself (--listen, --user) or val's decimal value, every other
+    // field unchanged.
+    predicate arg_set{L1,L2}(struct config *c, integer id, char *val) =
+      (id == O_LISTEN ==> same_except{L1,L2}(c, id) && \at(c->listen, L2) == val) &&
+      (id == O_USER ==> same_except{L1,L2}(c, id) && \at(c->user, L2) == val) &&
+      (O_PORT <= id <= O_BACKLOG ==>
+        num_set{L1,L2}(c, id, \at(num_value(val, strlen(val)), L1)));
+
+    // word spells name whole: its first k characters are all of name's,
+    // then it ends, or has '=' (--name=value).
+    predicate long_spells{L}(char *word, char *name, integer k) =
+      0 <= k <= OPT_NAME_SIZE && (k < OPT_NAME_SIZE ==> name[k] == '\0') &&
+      (\forall integer j; 0 <= j < k ==> name[j] != '\0' && word[j] == name[j]) &&
+      (word[k] == '\0' || word[k] == '=');
+    predicate long_names{L}(char *word, char *name) =
+      \exists integer k; long_spells(word, name, k);
+    // What long_opt did with long option id, whose name ends at end in
+    // argv[i0] (at '\0' or '='), returning r with *i == i1 and the config
+    // at L2. A flag never takes "=value"; an option with argument takes
+    // the rest after '=', else the next word.
+    predicate long_done{L1,L2}(struct config *c, char **argv, integer i0,
+        integer i1, integer id, char *end, integer r) =
+      \let eq = \at(*end, L1) == '=';
+      (\at(opts[id].arg, L1) == 0 ==> (eq <==> r == ARGS_UNWANTED)) &&
+      ((r == ARGS_OK || r == -1) ==>
+        (\at(opts[id].arg, L1) == 0 ==> i1 == i0 && flag_set{L1,L2}(c, id) &&
+          (r == -1 <==> (id == O_HELP || id == O_VERSION))) &&
+        (\at(opts[id].arg, L1) != 0 && eq ==> i1 == i0 && r == ARGS_OK &&
+          arg_set{L1,L2}(c, id, end + 1)) &&
+        (\at(opts[id].arg, L1) != 0 && !eq ==> i1 == i0 + 1 && r == ARGS_OK &&
+          arg_set{L1,L2}(c, id, \at(argv[i1], L1))));
+*/
+
 void
 args_defaults(struct config *cfg)
 {
@@ -66,6 +173,10 @@ args_defaults(struct config *cfg)
 /* Index of the option whose short name is c, or O_COUNT. */
 /*@ assigns \nothing;
     ensures 0 <= \result <= O_COUNT;
+    ensures \result < O_COUNT ==>
+      opts[\result].letter != '\0' && opts[\result].letter == c;
+    ensures \result == O_COUNT ==> \forall integer id; 0 <= id < O_COUNT ==>
+      opts[id].letter == '\0' || opts[id].letter != c;
 */
 static int
 find_short(char c)
@@ -73,6 +184,8 @@ find_short(char c)
 	int i;
 
 	/*@ loop invariant 0 <= i <= O_COUNT;
+	    loop invariant \forall integer id; 0 <= id < i ==>
+	      opts[id].letter == '\0' || opts[id].letter != c;
 	    loop assigns i;
 	    loop variant O_COUNT - i;
 	*/
@@ -82,11 +195,17 @@ find_short(char c)
 	return O_COUNT;
 }
 
-/* Does word (ending at NUL or '=') spell exactly name? *end gets the stop. */
+/*
+ * Does word (ending at NUL or '=') spell exactly all of name? *end gets the
+ * stop: "portx" does not spell "port", nor "por".
+ */
 /*@ requires valid_read_string(word) && \valid_read(name + (0 .. OPT_NAME_SIZE - 1));
     requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
     assigns *end;
-    ensures \result ==> \exists integer k; 0 <= k <= strlen(word) && *end == word + k;
+    ensures \result ==> \exists integer k; 0 <= k <= strlen(word) &&
+      *end == word + k && long_spells(word, name, k);
+    ensures \result ==> valid_read_string(*end) && (**end == '\0' || **end == '=');
+    ensures !\result ==> !long_names(word, name);
 */
 static bool
 long_matches(const char *word, const char *name, const char **end)
@@ -107,19 +226,30 @@ long_matches(const char *word, const char *name, const char **end)
 	return true;
 }
 
-/* Index of the long option spelled at word (no abbreviations), or O_COUNT. */
-/*@ requires valid_read_string(word);
-    requires \valid(end) && \separated(end, word + (0 .. strlen(word)));
+/*
+ * Index of the long option the word w ("--name...") spells after its
+ * dashes (no abbreviations), or O_COUNT.
+ */
+/*@ requires valid_read_string(w) && strlen(w) >= 2;
+    requires \valid(end) && \separated(end, w + (0 .. strlen(w)));
     assigns *end;
     ensures 0 <= \result <= O_COUNT;
-    ensures \result < O_COUNT ==> \exists integer k; 0 <= k <= strlen(word) && *end == word + k;
+    ensures \result < O_COUNT ==> \exists integer k; 0 <= k <= strlen(w + 2) &&
+      *end == w + 2 + k && long_spells(w + 2, (char *)opts[\result].name, k);
+    ensures \result < O_COUNT ==> valid_read_string(*end) &&
+      (**end == '\0' || **end == '=');
 */
 static int
-find_long(const char *word, const char **end)
+find_long(const char *w, const char **end)
 {
+	const char *word;
 	int i;
 
+	word = w + 2;
+	//@ assert valid_read_string(word) && \separated(end, word + (0 .. strlen(word)));
 	/*@ loop invariant 0 <= i <= O_COUNT;
+	    loop invariant \forall integer o; 0 <= o < i ==>
+	      !long_names(word, (char *)opts[o].name);
 	    loop assigns i, *end;
 	    loop variant O_COUNT - i;
 	*/
@@ -165,36 +295,17 @@ num_to_err(int r)
 	}
 }
 
-/* Store the argument val of option id into cfg; ARGS_OK or an error code. */
-/*@ requires \valid(cfg) && args_ranges_ok(cfg) && valid_read_string(val);
-    requires O_LISTEN <= id <= O_USER;
-    assigns cfg->listen, cfg->user, cfg->port, cfg->max_clients, cfg->max_per_ip,
-      cfg->idle_timeout, cfg->max_lifetime, cfg->grace, cfg->backlog;
+/* Store the number v, already checked against the table, into option id's field. */
+/*@ requires \valid(cfg) && args_ranges_ok(cfg) && O_PORT <= id <= O_BACKLOG;
+    requires opts[id].min <= v <= opts[id].max;
+    assigns cfg->port, cfg->max_clients, cfg->max_per_ip, cfg->idle_timeout,
+      cfg->max_lifetime, cfg->grace, cfg->backlog;
     ensures args_ranges_ok(cfg);
-    ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_RANGE;
+    ensures num_set{Pre,Post}(cfg, id, v);
 */
-static int
-apply_arg(struct config *cfg, int id, const char *val)
+static void
+store_num(struct config *cfg, int id, uint32_t v)
 {
-	uint32_t v;
-	int r;
-
-	if (id == O_LISTEN) {
-		cfg->listen = val;
-		return ARGS_OK;
-	}
-	if (id == O_USER) {
-		if (val[0] == '\0')
-			return ARGS_EMPTY;	/* names nobody: not for getpwnam */
-		cfg->user = val;
-		return ARGS_OK;
-	}
-	v = 0;
-	r = num_parse(val, opts[id].max, &v);
-	if (r != NUM_OK)
-		return num_to_err(r);
-	if (v < opts[id].min)
-		return ARGS_RANGE;
 	switch (id) {
 	case O_PORT:
 		cfg->port = v;
@@ -218,6 +329,40 @@ apply_arg(struct config *cfg, int id, const char *val)
 		cfg->backlog = v;
 		break;
 	}
+}
+
+/* Store the argument val of option id into cfg; ARGS_OK or an error code. */
+/*@ requires \valid(cfg) && args_ranges_ok(cfg) && valid_read_string(val);
+    requires O_LISTEN <= id <= O_USER;
+    assigns cfg->listen, cfg->user, cfg->port, cfg->max_clients, cfg->max_per_ip,
+      cfg->idle_timeout, cfg->max_lifetime, cfg->grace, cfg->backlog;
+    ensures args_ranges_ok(cfg);
+    ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_RANGE;
+    ensures \result == ARGS_OK ==> arg_set{Pre,Post}(cfg, id, val);
+*/
+static int
+apply_arg(struct config *cfg, int id, const char *val)
+{
+	uint32_t v;
+	int r;
+
+	if (id == O_LISTEN) {
+		cfg->listen = val;
+		return ARGS_OK;
+	}
+	if (id == O_USER) {
+		if (val[0] == '\0')
+			return ARGS_EMPTY;	/* names nobody: not for getpwnam */
+		cfg->user = val;
+		return ARGS_OK;
+	}
+	v = 0;
+	r = num_parse(val, opts[id].max, &v);
+	if (r != NUM_OK)
+		return num_to_err(r);
+	if (v < opts[id].min)
+		return ARGS_RANGE;
+	store_num(cfg, id, v);
 	return ARGS_OK;
 }
 
@@ -226,7 +371,8 @@ apply_arg(struct config *cfg, int id, const char *val)
     assigns cfg->udp, cfg->no_sandbox, cfg->inetd, cfg->verbosity, cfg->help,
       cfg->version;
     ensures args_ranges_ok(cfg);
-    ensures \result ==> cfg->help || cfg->version;
+    ensures flag_set{Pre,Post}(cfg, id);
+    ensures \result <==> id == O_HELP || id == O_VERSION;
 */
 static bool
 apply_flag(struct config *cfg, int id)
@@ -258,6 +404,88 @@ apply_flag(struct config *cfg, int id)
 }
 
 /*
+ * The argument of option id, whose word is argv[*i]: att when attached
+ * (-p7, --port=7), else the next word, which *i then moves to. ARGS_OK or
+ * an error (apply_arg()'s, or ARGS_MISSING), described in *err.
+ */
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires \separated(i, cfg, err);
+    requires 1 <= *i < argc && O_LISTEN <= id <= O_USER && args_ranges_ok(cfg);
+    requires att == \null || valid_read_string(att);
+    assigns *i, *cfg, err->code, err->index, err->opt, err->min, err->max;
+    ensures args_ranges_ok(cfg);
+    ensures \result == ARGS_OK ==> err->code == \old(err->code);
+    ensures \result == ARGS_OK || \result == ARGS_MISSING ||
+      ARGS_EMPTY <= \result <= ARGS_RANGE;
+    ensures \result != ARGS_OK ==> err->code == \result && 0 <= err->index < argc;
+    ensures att != \null ==> *i == \old(*i) &&
+      (\result == ARGS_OK ==> arg_set{Pre,Post}(cfg, id, att));
+    ensures att == \null ==> \old(*i) <= *i <= \old(*i) + 1 && *i < argc &&
+      (\result == ARGS_OK ==> *i == \old(*i) + 1 &&
+        arg_set{Pre,Post}(cfg, id, argv[*i]));
+*/
+static int
+take_arg(int argc, char *const argv[], int *i, struct config *cfg,
+    struct args_error *err, int id, const char *att)
+{
+	const char *val;
+	int r;
+
+	if (att != NULL) {
+		val = att;
+	} else {
+		if (*i + 1 >= argc)
+			return fail(err, ARGS_MISSING, *i, id);
+		*i += 1;
+		val = argv[*i];
+		//@ assert next_word: valid_read_string(val);
+	}
+	r = apply_arg(cfg, id, val);
+	if (r != ARGS_OK)
+		return fail(err, r, *i, id);
+	return ARGS_OK;
+}
+
+/*
+ * Apply long option id, whose name ends at end in the word argv[*i]: a flag
+ * (no "=value"), or an option with its argument; O_COUNT is no option.
+ * Same returns as parse_long(), which only forwards them (its goals then
+ * need no reasoning next to the option names find_long() matched).
+ */
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires \separated(i, cfg, err);
+    requires 1 <= *i < argc && 0 <= id <= O_COUNT && args_ranges_ok(cfg);
+    requires id < O_COUNT ==> valid_read_string(end) && (*end == '\0' || *end == '=');
+    assigns *i, *cfg, err->code, err->index, err->opt, err->min, err->max;
+    ensures \old(*i) <= *i < argc;
+    ensures args_ranges_ok(cfg);
+    ensures \result == -1 ==> cfg->help || cfg->version;
+    ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
+    ensures \result == -1 || \result == ARGS_OK ||
+      (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+    ensures \result == ARGS_UNKNOWN <==> id == O_COUNT;
+    ensures id < O_COUNT ==>
+      long_done{Pre,Post}(cfg, (char **)argv, \old(*i), *i, id, end, \result);
+    ensures (\result == ARGS_OK || \result == -1) ==> \forall integer f;
+      0 <= f < O_COUNT && f != opt_field(id) ==> field_same{Pre,Post}(cfg, f);
+*/
+static int
+long_opt(int argc, char *const argv[], int *i, struct config *cfg,
+    struct args_error *err, int id, const char *end)
+{
+	if (id == O_COUNT)
+		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
+	if (opts[id].arg)
+		return take_arg(argc, argv, i, cfg, err, id,
+		    *end == '=' ? end + 1 : NULL);
+	if (*end == '=')
+		return fail(err, ARGS_UNWANTED, *i, id);	/* --flag=value */
+	return apply_flag(cfg, id) ? -1 : ARGS_OK;
+}
+
+/*
  * Parse one "--name[=value]" word at argv[*i]. Returns ARGS_OK, an error,
  * or -1 when parsing must stop successfully.
  */
@@ -273,37 +501,21 @@ apply_flag(struct config *cfg, int id)
     ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
     ensures \result == -1 || \result == ARGS_OK ||
       (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+    ensures unwanted: \result != ARGS_UNKNOWN ==> \exists integer id, k;
+      long_spells{Pre}(\old(argv[*i]) + 2, (char *)opts[id].name, k) &&
+      long_done{Pre,Post}(cfg, (char **)argv, \old(*i), *i, id,
+        \old(argv[*i]) + 2 + k, \result);
 */
 static int
 parse_long(int argc, char *const argv[], int *i, struct config *cfg,
     struct args_error *err)
 {
 	const char *end;
-	const char *val;
 	int id;
-	int r;
 
 	end = NULL;
-	id = find_long(argv[*i] + 2, &end);
-	if (id == O_COUNT || end == NULL)
-		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
-	if (!opts[id].arg) {
-		if (*end == '=')
-			return fail(err, ARGS_UNWANTED, *i, id);
-		return apply_flag(cfg, id) ? -1 : ARGS_OK;
-	}
-	if (*end == '=') {
-		val = end + 1;
-	} else {
-		if (*i + 1 >= argc)
-			return fail(err, ARGS_MISSING, *i, id);
-		*i += 1;
-		val = argv[*i];
-	}
-	r = apply_arg(cfg, id, val);
-	if (r != ARGS_OK)
-		return fail(err, r, *i, id);
-	return ARGS_OK;
+	id = find_long(argv[*i], &end);
+	return long_opt(argc, argv, i, cfg, err, id, end);
 }
 
 /*
@@ -333,9 +545,7 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
     struct args_error *err, int *bad)
 {
 	const char *w;
-	const char *val;
 	int id;
-	int r;
 	int j;
 
 	*bad = 0;
@@ -360,21 +570,44 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 		*bad = j;
 		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
 	}
-	if (w[j + 1] != '\0') {
-		//@ assert j + 1 <= strlen(w);
-		val = w + j + 1;
-		//@ assert attached: valid_read_string(val);
-	} else {
-		if (*i + 1 >= argc)
-			return fail(err, ARGS_MISSING, *i, id);
-		*i += 1;
-		val = argv[*i];
-		//@ assert next_word: valid_read_string(val);
-	}
-	r = apply_arg(cfg, id, val);
-	if (r != ARGS_OK)
-		return fail(err, r, *i, id);
-	return ARGS_OK;
+	//@ assert j + 1 <= strlen(w);
+	return take_arg(argc, argv, i, cfg, err, id,
+	    w[j + 1] != '\0' ? w + j + 1 : NULL);
+}
+
+/*
+ * Parse the option word argv[*i], "--name..." if islong, else "-abc"
+ * (parse_loop() has read it). parse_long()'s
+ * and parse_short()'s contracts without the option table: parse_loop()'s
+ * goals then do not carry the table's names and letters (with them, its
+ * goals timed out).
+ */
+/*@ requires args_argv_ok(argc, (char **)argv) && \valid(i) && \valid(bad);
+    requires \valid(cfg) && \valid(err) && args_apart(argc, (char **)argv, cfg, err);
+    requires \separated(i, bad, cfg, err);
+    requires 1 <= *i < argc && strlen(argv[*i]) >= 2;
+    requires args_ranges_ok(cfg);
+    assigns *i, *bad, *cfg, err->code, err->index, err->opt, err->min, err->max;
+    ensures \old(*i) <= *i < argc;
+    ensures args_ranges_ok(cfg);
+    ensures *bad == 0 || (\result == ARGS_UNKNOWN && err->index == *i &&
+      1 <= *bad < strlen(argv[*i]));
+    ensures \result == -1 ==> cfg->help || cfg->version;
+    ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
+    ensures \result == -1 || \result == ARGS_OK ||
+      (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+*/
+static int
+parse_word(int argc, char *const argv[], int *i, struct config *cfg,
+    struct args_error *err, int *bad, bool islong)
+{
+	int r;
+
+	if (!islong)
+		return parse_short(argc, argv, i, cfg, err, bad);
+	r = parse_long(argc, argv, i, cfg, err);
+	*bad = 0;
+	return r;
 }
 
 /*
@@ -417,10 +650,7 @@ parse_loop(int argc, char *const argv[], struct config *cfg,
 		}
 		if (w[0] != '-' || w[1] == '\0')
 			return fail(err, ARGS_OPERAND, i, O_COUNT);
-		if (w[1] == '-')
-			r = parse_long(argc, argv, &i, cfg, err);
-		else
-			r = parse_short(argc, argv, &i, cfg, err, bad);
+		r = parse_word(argc, argv, &i, cfg, err, bad, w[1] == '-');
 		if (r == -1)
 			return ARGS_OK;
 		if (r != ARGS_OK)

@@ -227,6 +227,68 @@ test_help_version(void)
 	CHECK(P("-p", "x", "-V") == ARGS_SYNTAX && !cfg.version);
 }
 
+/* The fields of c that differ from the defaults, one bit each. */
+static unsigned
+changed(const struct config *c)
+{
+	unsigned m = 0;
+
+	m |= (unsigned)(c->listen != NULL) << 0;
+	m |= (unsigned)(c->user != NULL) << 1;
+	m |= (unsigned)(c->port != 7) << 2;
+	m |= (unsigned)(c->max_clients != 64) << 3;
+	m |= (unsigned)(c->max_per_ip != 0) << 4;
+	m |= (unsigned)(c->idle_timeout != 300) << 5;
+	m |= (unsigned)(c->max_lifetime != 0) << 6;
+	m |= (unsigned)(c->grace != 5) << 7;
+	m |= (unsigned)(c->backlog != 1024) << 8;
+	m |= (unsigned)(c->verbosity != VERB_NORMAL) << 9;
+	m |= (unsigned)(c->udp) << 10;
+	m |= (unsigned)(c->no_sandbox) << 11;
+	m |= (unsigned)(c->inetd) << 12;
+	m |= (unsigned)(c->help) << 13;
+	m |= (unsigned)(c->version) << 14;
+	return m;
+}
+
+/* Each option sets its own field and no other (the WP contracts of
+   apply_flag/store_num say so too: issue 13's mutants). */
+static void
+test_own_field(void)
+{
+	static const struct {
+		const char	*w1, *w2;
+		unsigned	 field;
+	} t[] = {
+		{ "-l", "::1", 1u << 0 }, { "--user=x", NULL, 1u << 1 },
+		{ "-p9", NULL, 1u << 2 }, { "--max-clients", "9", 1u << 3 },
+		{ "-C9", NULL, 1u << 4 }, { "--max-per-ip=9", NULL, 1u << 4 },
+		{ "--max-per-ip", "9", 1u << 4 }, { "-t9", NULL, 1u << 5 },
+		{ "-T9", NULL, 1u << 6 }, { "--grace=9", NULL, 1u << 7 },
+		{ "-b9", NULL, 1u << 8 }, { "-v", NULL, 1u << 9 },
+		{ "--verbose", NULL, 1u << 9 }, { "-q", NULL, 1u << 9 },
+		{ "--udp", NULL, 1u << 10 }, { "--no-sandbox", NULL, 1u << 11 },
+		{ "--inetd", NULL, 1u << 12 }, { "-h", NULL, 1u << 13 },
+		{ "--version", NULL, 1u << 14 },
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		if (t[k].w2 != NULL)
+			CHECK(P(t[k].w1, t[k].w2) == ARGS_OK);
+		else
+			CHECK(P(t[k].w1) == ARGS_OK);
+		CHECK(changed(&cfg) == t[k].field);
+	}
+	CHECK(P("--max-per-ip=9") == ARGS_OK && cfg.max_per_ip == 9);
+	CHECK(P("-v") == ARGS_OK && !cfg.no_sandbox);
+	/* A longer word is not the option, with or without a value. */
+	CHECK(P("--portx") == ARGS_UNKNOWN && err.opt == NULL);
+	CHECK(P("--portx=7") == ARGS_UNKNOWN);
+	CHECK(P("--udpx") == ARGS_UNKNOWN);
+	CHECK(P("--udp=") == ARGS_UNWANTED && strcmp(err.opt, "udp") == 0);
+}
+
 int
 main(void)
 {
@@ -237,5 +299,6 @@ main(void)
 	test_rejects();
 	test_numbers();
 	test_help_version();
+	test_own_field();
 	UNIT_DONE();
 }
