@@ -133,6 +133,46 @@ static const struct optdef opts[O_COUNT] = {
       (word[k] == '\0' || word[k] == '=');
     predicate long_names{L}(char *word, char *name) =
       \exists integer k; long_spells(word, name, k);
+    // Letter c is the short name of an option that sets field f.
+    predicate letter_sets{L}(char c, integer f) =
+      \exists integer id; 0 <= id < O_COUNT && opts[id].letter != '\0' &&
+        opts[id].letter == c && opt_field(id) == f;
+    // Some letter of the bundle w[1 .. n-1] ("-abc") sets field f.
+    predicate short_sets{L}(char *w, integer n, integer f) =
+      \exists integer j; 1 <= j < n && letter_sets(w[j], f);
+    // Every field of *c is as at L1, or set by a letter of w[1 .. n-1]
+    // (spelled out per field: no \forall for the provers to instantiate).
+    predicate short_from{L1,L2}(struct config *c, char *w, integer n) =
+      (\at(c->listen, L1) == \at(c->listen, L2) ||
+        short_sets{L2}(w, n, O_LISTEN)) &&
+      (\at(c->user, L1) == \at(c->user, L2) ||
+        short_sets{L2}(w, n, O_USER)) &&
+      (\at(c->port, L1) == \at(c->port, L2) ||
+        short_sets{L2}(w, n, O_PORT)) &&
+      (\at(c->max_clients, L1) == \at(c->max_clients, L2) ||
+        short_sets{L2}(w, n, O_MAXCLIENTS)) &&
+      (\at(c->max_per_ip, L1) == \at(c->max_per_ip, L2) ||
+        short_sets{L2}(w, n, O_PERIP)) &&
+      (\at(c->idle_timeout, L1) == \at(c->idle_timeout, L2) ||
+        short_sets{L2}(w, n, O_IDLE)) &&
+      (\at(c->max_lifetime, L1) == \at(c->max_lifetime, L2) ||
+        short_sets{L2}(w, n, O_LIFETIME)) &&
+      (\at(c->grace, L1) == \at(c->grace, L2) ||
+        short_sets{L2}(w, n, O_GRACE)) &&
+      (\at(c->backlog, L1) == \at(c->backlog, L2) ||
+        short_sets{L2}(w, n, O_BACKLOG)) &&
+      (\at(c->udp, L1) == \at(c->udp, L2) ||
+        short_sets{L2}(w, n, O_UDP)) &&
+      (\at(c->no_sandbox, L1) == \at(c->no_sandbox, L2) ||
+        short_sets{L2}(w, n, O_NOSANDBOX)) &&
+      (\at(c->inetd, L1) == \at(c->inetd, L2) ||
+        short_sets{L2}(w, n, O_INETD)) &&
+      (\at(c->verbosity, L1) == \at(c->verbosity, L2) ||
+        short_sets{L2}(w, n, O_VERBOSE)) &&
+      (\at(c->help, L1) == \at(c->help, L2) ||
+        short_sets{L2}(w, n, O_HELP)) &&
+      (\at(c->version, L1) == \at(c->version, L2) ||
+        short_sets{L2}(w, n, O_VERSION));
     // What long_opt did with long option id, whose name ends at end in
     // argv[i0] (at '\0' or '='), returning r with *i == i1 and the config
     // at L2. A flag never takes "=value"; an option with argument takes
@@ -539,6 +579,8 @@ parse_long(int argc, char *const argv[], int *i, struct config *cfg,
     ensures (\result == -1 || \result == ARGS_OK) ==> err->code == \old(err->code);
     ensures \result == -1 || \result == ARGS_OK ||
       (ARGS_OK < \result <= ARGS_CONFLICT && err->code == \result && 0 <= err->index < argc);
+    ensures from: (\result == ARGS_OK || \result == -1) ==>
+      short_from{Pre,Post}(cfg, \old(argv[*i]), strlen{Pre}(\old(argv[*i])));
 */
 static int
 parse_short(int argc, char *const argv[], int *i, struct config *cfg,
@@ -553,6 +595,7 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 	//@ assert \separated(w + (0 .. strlen(w)), cfg, err);
 	/*@ loop invariant 1 <= j <= strlen(w);
 	    loop invariant args_ranges_ok(cfg);
+	    loop invariant short_from{Pre,Here}(cfg, w, strlen(w));
 	    loop assigns j, id, cfg->udp, cfg->no_sandbox, cfg->inetd,
 	      cfg->verbosity, cfg->help, cfg->version;
 	    loop variant strlen(w) - j;
@@ -561,6 +604,8 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 		id = find_short(w[j]);
 		if (id == O_COUNT || opts[id].arg)
 			break;		/* unknown, or takes the rest as argument */
+		//@ assert letter_sets(w[j], opt_field(id));
+		//@ assert short_sets(w, strlen(w), opt_field(id));
 		if (apply_flag(cfg, id))
 			return -1;
 	}
@@ -570,6 +615,8 @@ parse_short(int argc, char *const argv[], int *i, struct config *cfg,
 		*bad = j;
 		return fail(err, ARGS_UNKNOWN, *i, O_COUNT);
 	}
+	//@ assert letter_sets(w[j], opt_field(id));
+	//@ assert short_sets(w, strlen(w), opt_field(id));
 	//@ assert j + 1 <= strlen(w);
 	return take_arg(argc, argv, i, cfg, err, id,
 	    w[j + 1] != '\0' ? w + j + 1 : NULL);
