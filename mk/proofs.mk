@@ -16,3 +16,13 @@ proofs:
 # make check runs `proofs`: WP and EVA.
 proofs-wp:
 	@PROOFS_EVA=0 sh proofs/run.sh "$(BUILD)/proofs" "$(PROOF_WP_SRC)" "$(PROOF_EVA_SRC)"
+
+# Re-record proofs/goals.expected from a complete WP run, after a deliberate
+# change of contract; the diff of that file is what a reviewer reads.
+.PHONY: proofs-record
+proofs-record:
+	@rm -f $(BUILD)/proofs/goals.run
+	@PROOFS_EVA=0 sh proofs/run.sh "$(BUILD)/proofs" "$(PROOF_WP_SRC)" "$(PROOF_EVA_SRC)" || true
+	@if [ -s $(BUILD)/proofs/goals.run ]; then cp $(BUILD)/proofs/goals.run proofs/goals.expected; \
+	    echo "proofs-record: proofs/goals.expected rewritten; review it with git diff"; \
+	else echo "proofs-record: WP incomplete, nothing recorded"; exit 1; fi
