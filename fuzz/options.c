@@ -1,13 +1,13 @@
-/* fuzz/options.c: argv from the input (split on NUL) into args_parse; success must mean every field is within SPEC.md's ranges. */
+/* fuzz/options.c: argv from the input (split on NUL) into args_parse; success must mean every field is within the ranges of echod(8). */
 /*
  * argv[0] is "echod"; each NUL-terminated run of the input is one more word
- * (at most MAXARGS). Oracle: success gives a config inside SPEC.md's ranges
+ * (at most MAXARGS). Oracle: success gives a config inside the ranges of echod(8)
  * whose strings point into argv; failure returns a known code, describes
  * it in err, and leaves the defaults. The parser must never crash, read
  * past a word, or exit (libFuzzer reports an exit as a crash).
  * Differential: glibc's getopt_long (no permutation, same option table)
  * must agree on success, the error class and every field, except where
- * SPEC.md departs from it on purpose (abbreviated long options, which
+ * echod departs from it on purpose (abbreviated long options, which
  * getopt_long accepts and echod does not: such inputs skip this part).
  */
 #include "args.h"
@@ -89,7 +89,7 @@ has_abbreviation(int argc, char *const argv[])
 	return 0;
 }
 
-/* A number option through num_parse and its range, as SPEC.md states it. */
+/* A number option through num_parse and its range, as echod(8) states it. */
 static int
 ref_number(const char *val, uint32_t min, uint32_t max, uint32_t *out)
 {
@@ -201,7 +201,7 @@ check_ok(const struct config *c, int argc, char *const argv[])
 	    c->max_per_ip > 65535 || c->idle_timeout > 86400 ||
 	    c->max_lifetime > 86400 || c->grace > 86400 ||
 	    c->backlog < 1 || c->backlog > 65535)
-		fail("a number outside its SPEC.md range");
+		fail("a number outside its echod(8) range");
 	if (c->verbosity != VERB_QUIET && c->verbosity != VERB_NORMAL &&
 	    c->verbosity != VERB_VERBOSE)
 		fail("verbosity out of range");

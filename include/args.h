@@ -11,7 +11,7 @@ enum verbosity {
 	VERB_VERBOSE = 2
 };
 
-/* Every field within SPEC.md's range once args_parse() has succeeded. */
+/* Every field within its range in echod(8) once args_parse() has succeeded. */
 struct config {
 	const char	*listen;	/* NULL: the default (:: or 0.0.0.0) */
 	const char	*user;		/* NULL: no privilege drop */
@@ -66,7 +66,7 @@ struct args_error {
 #include <string.h>	/* Frama-C's strlen and valid_read_string logic only */
 #endif
 
-/* SPEC.md's ranges, as literal numbers on purpose (not the ARGS_*_MAX macros
+/* The ranges of echod(8), as literal numbers on purpose (not the ARGS_*_MAX macros
    the code uses), so that a weakened range table fails the proof. */
 /*@ predicate args_ranges_ok{L}(struct config *c) =
       c->port <= 65535 &&
@@ -98,7 +98,7 @@ struct args_error {
          \separated(argv[i] + (0 .. strlen(argv[i])), c, e));
 */
 
-/* Set every field of cfg to SPEC.md's default. */
+/* Set every field of cfg to the default of echod(8). */
 /*@ requires \valid(cfg);
     assigns *cfg;
     ensures args_is_default(cfg) && args_config_ok(cfg);

@@ -793,7 +793,7 @@ def bad_args(c):
 
 
 def good_arg_forms(c):
-    """Every option form of SPEC.md starts the server (port 0 spelled many ways)."""
+    """Every option form of echod(8) starts the server (port 0 spelled many ways)."""
     forms = [["-p0"], ["-p", "0"], ["--port=0"], ["--port", "0"], ["-p", "00000000000000000000"],
              ["-vp0"], ["-qp", "0"], ["-p0", "--"], ["-c1", "-C0", "-t0", "-T0", "-g0", "-b1", "-p0"]]
     for f in forms:

@@ -1,4 +1,4 @@
-/* test_args.c: unit tests for args_parse/args_defaults: every option form of SPEC.md and every error. */
+/* test_args.c: unit tests for args_parse/args_defaults: every option form of echod(8) and every error. */
 #include "args.h"
 #include "unit.h"
 
@@ -22,7 +22,7 @@ parse_words(const char *const *w)
 }
 #define P(...) parse_words((const char *const[]){ __VA_ARGS__, NULL })
 
-/* Is cfg exactly the defaults of SPEC.md? */
+/* Is cfg exactly the defaults of echod(8)? */
 static int
 is_default(const struct config *c)
 {
