@@ -6,8 +6,8 @@ top=$1 wpsrc=$2 evasrc=$3
 mkdir -p "$top"
 # A private directory per run: concurrent `make proofs` must not share logs.
 out=$(mktemp -d "$top/run.XXXXXX") || exit 1
-CPP='-Iinclude -D_POSIX_C_SOURCE=200809L'
-WARN='-warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast'
+# shellcheck source=proofs/wp-flags.sh
+. proofs/wp-flags.sh
 pass=0 fail=0
 ok() { echo "proofs: ok: $1"; pass=$((pass + 1)); }
 ko() { echo "proofs: FAIL: $1"; fail=$((fail + 1)); }
@@ -19,10 +19,9 @@ ko() { echo "proofs: FAIL: $1"; fail=$((fail + 1)); }
 # and with plain z3 they flag `errno == EWOULDBLOCK` after `errno ==
 # EAGAIN`, dead where the two are one number (proofs/README.md).
 # shellcheck disable=SC2086 # the file and flag lists are meant to split
-frama-c -cpp-extra-args="$CPP" $WARN $wpsrc \
-	-wp -wp-rte -wp-prover z3-ce,cvc4 -wp-driver proofs/vset.driver \
-	-wp-par 2 -wp-timeout 20 -wp-smoke-tests -wp-no-smoke-dead-code \
-	-wp-no-smoke-dead-call -wp-session "$out/wp-session" \
+frama-c -cpp-extra-args="$CPP" $WARN $wpsrc $WP_FLAGS \
+	-wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call \
+	-wp-session "$out/wp-session" \
 	-then -report-untried -report-csv "$out/props.csv" >"$out/wp.log" 2>&1
 wprc=$?
 summary=$(grep -E '^\[wp\] Proved goals: +[0-9]+ / [0-9]+' "$out/wp.log" | tail -n 1)
@@ -33,7 +32,9 @@ smoke_bad=$(grep '\] Smoke-test ' "$out/wp.log" | grep -vc '\[Passed\] Smoke-tes
 goals=$(( ${total:-0} - smoke ))
 goals_ok=$(( ${proved:-0} - (smoke - smoke_bad) ))
 echo "proofs: $goals_ok/$goals goals proved"
-if [ "$wprc" -eq 0 ] && [ -n "$summary" ] && [ "$goals_ok" -eq "$goals" ] && [ "$goals" -gt 0 ]; then
+wp_complete=false
+[ "$wprc" -eq 0 ] && [ -n "$summary" ] && [ "$goals_ok" -eq "$goals" ] && [ "$goals" -gt 0 ] && wp_complete=true
+if $wp_complete; then
 	ok "WP complete"
 else
 	ko "WP incomplete (rc $wprc), unproved goals:"
@@ -60,7 +61,7 @@ else
 	sed 's/^/    new:  /' "$out/props-new.txt" | head -n 40
 fi
 # A complete run's manifest, for make proofs-record.
-if [ "$wprc" -eq 0 ] && [ "$goals_ok" -eq "$goals" ] && [ "$goals" -gt 0 ]; then
+if $wp_complete; then
 	{ sed -n '/^#/p' proofs/goals.expected 2>/dev/null; echo "goals $goals"; cat "$out/props.txt"; } >"$top/goals.run"
 fi
 if [ "$smoke" -gt 0 ] && [ "$smoke_bad" -eq 0 ]; then
@@ -101,7 +102,7 @@ awk -f proofs/eva-alarms.awk "$out/eva.log" | sort >"$out/eva-alarms.txt"
 alarms=$(wc -l <"$out/eva-alarms.txt")
 coverage=$(sed -nE 's/.*functions analyzed \(out of ([0-9]+)\): ([0-9]+)% coverage.*/\2% of \1 functions/p' "$out/eva.log")
 : >"$out/eva-wp.txt"
-if [ "$wprc" -eq 0 ] && [ "$goals_ok" -eq "$goals" ] && [ "$goals" -gt 0 ]; then
+if $wp_complete; then
 	for f in $wpsrc; do
 		grep -F "$f: " "$out/eva-alarms.txt" >>"$out/eva-wp.txt"
 	done
