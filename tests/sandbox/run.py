@@ -8,6 +8,7 @@ by SIGSYS; the sanitizer build echoes under the same filter and, without it,
 passes LeakSanitizer's exit check over the whole session. Loopback only;
 kills only the pids it started.
 """
+import contextlib
 import os
 import re
 import shutil
@@ -201,10 +202,26 @@ def as_unprivileged():
     return drop, pw.pw_uid
 
 
+@contextlib.contextmanager
+def reachable_copy(path):
+    """The binary copied where another uid can run it: a checkout may sit in a
+    directory only its owner can enter (mktemp -d makes them 0700)."""
+    d = tempfile.mkdtemp(prefix="echod-sandbox-")
+    try:
+        os.chmod(d, 0o755)
+        copy = os.path.join(d, os.path.basename(path))
+        shutil.copy2(path, copy)
+        os.chmod(copy, 0o755)
+        yield copy
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def children_dumpable(*args):
     """{pid: owner uid of /proc/PID/status} for the TCP and UDP children, and the server's owner."""
     drop, uid = as_unprivileged()
-    with t.Server("--udp", *args, binary_path=RELEASE, preexec=drop) as srv:
+    with reachable_copy(RELEASE) as binary, \
+            t.Server("--udp", *args, binary_path=binary, preexec=drop) as srv:
         assert t.wait_until(lambda: len(srv.children()) == 1), srv.log()
         s = t.connect(srv.port)
         try:
