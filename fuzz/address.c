@@ -12,8 +12,8 @@
  * parsing the text gives back the same address bytes and port; the
  * per-IP key of an IPv4 address equals that of its IPv4-mapped form.
  */
-#include "addr.h"
-#include "num.h"
+#include "core/addr.h"
+#include "core/num.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

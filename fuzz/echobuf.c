@@ -8,7 +8,7 @@
  * until everything pending has been written back). Any disagreement, or
  * any byte out of order, is abort().
  */
-#include "ebuf.h"
+#include "core/ebuf.h"
 
 #include <stdint.h>
 #include <stdio.h>

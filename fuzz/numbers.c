@@ -7,7 +7,7 @@
  * Any disagreement in the code, the value, or a write to *out on failure
  * is abort().
  */
-#include "num.h"
+#include "core/num.h"
 
 #include <stdint.h>
 #include <stdio.h>

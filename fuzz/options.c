@@ -10,8 +10,8 @@
  * echod departs from it on purpose (abbreviated long options, which
  * getopt_long accepts and echod does not: such inputs skip this part).
  */
-#include "args.h"
-#include "num.h"
+#include "core/args.h"
+#include "core/num.h"
 
 #include <getopt.h>
 #include <stdint.h>

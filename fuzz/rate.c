@@ -10,7 +10,7 @@
  * rate_source_ok on an address, a source port and the socket's own port
  * from the input against a reference written from the rule.
  */
-#include "rate.h"
+#include "core/rate.h"
 
 #include <stdint.h>
 #include <stdio.h>

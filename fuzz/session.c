@@ -1,7 +1,7 @@
 /* fuzz/session.c: drives the real echo_session over a socketpair with a fault schedule injected beneath io.c; aborts on any echo violation. */
 /*
  * Link with -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
- * so that the unmodified src/io.c and src/session.c call the __wrap_* seam below.
+ * so that the unmodified src/echo/io.c and src/echo/session.c call the __wrap_* seam below.
  *
  * Input layout (every part optional; missing bytes read as 0):
  *   byte 0   bits 0-3: buffer capacity (caps[]), bits 4-5: idle timeout,
@@ -18,8 +18,8 @@
  * (virtual) clock past the deadline; a session that waits while the client
  * can do nothing more is a hang. Any violation is abort().
  */
-#include "session.h"
-#include "io.h"
+#include "echo/session.h"
+#include "echo/io.h"
 
 #include <errno.h>
 #include <fcntl.h>

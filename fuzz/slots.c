@@ -10,7 +10,7 @@
  * verdict is exactly the model's (per-IP first, then full), and full,
  * active, the per-key counts and release's verdicts agree with the list.
  */
-#include "slots.h"
+#include "core/slots.h"
 
 #include <stdint.h>
 #include <stdio.h>

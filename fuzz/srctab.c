@@ -20,7 +20,7 @@
  * UDP_DROP_TRUNC; and the guard verdict agrees with a reference written
  * from the rule (ports 0 7 11 13 17 19 37, the own port, bad sources).
  */
-#include "srctab.h"
+#include "core/srctab.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -47,7 +47,7 @@ CROSS_REPLAY_BIN = $(patsubst fuzz/%.c,$(CROSS_DIR)/replay/%,$(wildcard $(CROSS_
 $(CROSS_DIR)/replay:
 	mkdir -p $@
 $(CROSS_DIR)/replay/%: fuzz/%.c tests/cross/replay_main.c $(CROSS_ARMHF_CORE) | $(CROSS_DIR)/replay
-	arm-linux-gnueabihf-gcc $(STD) -D_FILE_OFFSET_BITS=64 $(WARN) -Iinclude -O1 -g -o $@ $< \
+	arm-linux-gnueabihf-gcc $(STD) -D_FILE_OFFSET_BITS=64 $(WARN) -Isrc -O1 -g -o $@ $< \
 	    tests/cross/replay_main.c $(CROSS_ARMHF_CORE)
 cross-replay-bin: $(CROSS_REPLAY_BIN)
 

@@ -5,18 +5,18 @@ FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_HARNESSES	:= session options numbers address echobuf slots rate srctab
 FUZZ_CC		?= clang
 FUZZ_AFL_CC	?= afl-clang-fast
-FUZZ_BASE	:= $(STD) $(WARN) -Iinclude -g -O1
+FUZZ_BASE	:= $(STD) $(WARN) -Isrc -g -O1
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # What each harness links: its source in fuzz/ plus these production files.
-FUZZ_SRC_session := src/session.c src/io.c src/ebuf.c
-FUZZ_SRC_options := src/args.c src/num.c
-FUZZ_SRC_numbers := src/num.c
-FUZZ_SRC_address := src/addr.c src/num.c
-FUZZ_SRC_echobuf := src/ebuf.c
-FUZZ_SRC_slots   := src/slots.c src/addr.c
-FUZZ_SRC_rate    := src/rate.c
-FUZZ_SRC_srctab  := src/srctab.c src/rate.c src/addr.c
+FUZZ_SRC_session := src/echo/session.c src/echo/io.c src/core/ebuf.c
+FUZZ_SRC_options := src/core/args.c src/core/num.c
+FUZZ_SRC_numbers := src/core/num.c
+FUZZ_SRC_address := src/core/addr.c src/core/num.c
+FUZZ_SRC_echobuf := src/core/ebuf.c
+FUZZ_SRC_slots   := src/core/slots.c src/core/addr.c
+FUZZ_SRC_rate    := src/core/rate.c
+FUZZ_SRC_srctab  := src/core/srctab.c src/core/rate.c src/core/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
 FUZZ_LD_session  := -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
 
@@ -27,18 +27,18 @@ FUZZ_SMOKE_SECONDS ?= 12
 
 # $(1) harness: the four builds of one harness.
 define FUZZ_RULES
-$(FUZZ_DIR)/libfuzzer/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+$(FUZZ_DIR)/libfuzzer/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(HEADERS) mk/fuzz.mk
 	@mkdir -p $$(@D)
 	$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer $(FUZZ_SAN) -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
-$(FUZZ_DIR)/afl/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+$(FUZZ_DIR)/afl/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(HEADERS) mk/fuzz.mk
 	@mkdir -p $$(@D)
 	AFL_QUIET=1 AFL_USE_ASAN=1 AFL_USE_UBSAN=1 $(FUZZ_AFL_CC) $(FUZZ_BASE) -fsanitize=fuzzer -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
-$(FUZZ_DIR)/afl-cmplog/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+$(FUZZ_DIR)/afl-cmplog/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(HEADERS) mk/fuzz.mk
 	@mkdir -p $$(@D)
 	AFL_QUIET=1 AFL_LLVM_CMPLOG=1 $(FUZZ_AFL_CC) $(FUZZ_BASE) -fsanitize=fuzzer -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
-$(FUZZ_DIR)/cov/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(wildcard include/*.h) mk/fuzz.mk
+$(FUZZ_DIR)/cov/$(1): fuzz/$(1).c $(FUZZ_SRC_$(1)) $(HEADERS) mk/fuzz.mk
 	@mkdir -p $$(@D)
-	$(FUZZ_CC) $(STD) $(WARN) -Iinclude -g -O0 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
+	$(FUZZ_CC) $(STD) $(WARN) -Isrc -g -O0 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -o $$@ fuzz/$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_LD_$(1))
 endef
 $(foreach h,$(FUZZ_HARNESSES),$(eval $(call FUZZ_RULES,$(h))))
 

@@ -21,10 +21,10 @@ hardening: $(BUILD)/echod
 # Test-only build: the child attempts open(2) once confined (must die of SIGSYS).
 $(LINT_DIR)/selftest:
 	mkdir -p $@
-$(LINT_DIR)/selftest/sandbox.o: src/sandbox.c include/*.h | $(LINT_DIR)/selftest
+$(LINT_DIR)/selftest/sandbox.o: src/sys/sandbox.c $(HEADERS) | $(LINT_DIR)/selftest
 	$(CC) $(ECHOD_CFLAGS) $(HARDEN) $(CFLAGS) -DECHOD_SANDBOX_SELFTEST -c -o $@ $<
 $(LINT_DIR)/echod-selftest: $(call CORE_OBJ,$(BUILD)) \
-    $(filter-out $(BUILD)/sandbox.o,$(call SHELL_OBJ,$(BUILD))) $(LINT_DIR)/selftest/sandbox.o
+    $(filter-out $(BUILD)/sys/sandbox.o,$(call SHELL_OBJ,$(BUILD))) $(LINT_DIR)/selftest/sandbox.o
 	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^
 
 sandbox-test: $(BUILD)/echod $(BUILD)/asan/echod $(LINT_DIR)/echod-selftest

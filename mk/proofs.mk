@@ -1,12 +1,13 @@
 # mk/proofs.mk: `make proofs`: Frama-C WP over the pure core, the io seam and
 # the session loop (the very src/*.c files build/echod is compiled from, no
-# copies), then EVA over the whole server from src/eva_main.c. proofs/run.sh
+# copies), then EVA over the whole server from proofs/eva_main.c. proofs/run.sh
 # holds the flags; proofs/README.md says what is proven.
 
-# WP: the pure core (args.c included), the io seam and the echo session.
-PROOF_WP_SRC	:= $(CORE:%=src/%.c) src/io.c src/session.c
+# WP: the proven folders, src/core/ and src/echo/, whole: a file added there
+# is proven or make proofs fails (its properties are not in goals.expected).
+PROOF_WP_SRC	:= $(CORE_SRC) $(ECHO_SRC)
 # EVA: every file linked into build/echod, plus the analysis entry point.
-PROOF_EVA_SRC	:= $(CORE:%=src/%.c) $(SHELL_SRC:%=src/%.c) src/eva_main.c
+PROOF_EVA_SRC	:= $(CORE_SRC) $(SHELL_SRC_FILES) proofs/eva_main.c
 
 .PHONY: proofs proofs-wp
 proofs:

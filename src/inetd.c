@@ -1,11 +1,11 @@
 /* inetd.c: the --inetd session (inetd nowait, systemd Accept=yes). Never logs into the client's socket. */
 #include "inetd.h"
 #include "echod.h"
-#include "fdflags.h"
-#include "log.h"
-#include "sandbox.h"
-#include "session.h"
-#include "sig.h"
+#include "sys/fdflags.h"
+#include "sys/log.h"
+#include "sys/sandbox.h"
+#include "echo/session.h"
+#include "sys/sig.h"
 
 #include <errno.h>
 #include <stdbool.h>

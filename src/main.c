@@ -1,14 +1,14 @@
 /* main.c: command line to configuration to server. Only this file exits or prints start-up errors. */
-#include "args.h"
+#include "core/args.h"
 #include "echod.h"
-#include "failure.h"
-#include "fdflags.h"
+#include "sys/failure.h"
+#include "sys/fdflags.h"
 #include "inetd.h"
-#include "listen.h"
-#include "log.h"
-#include "priv.h"
+#include "sys/listen.h"
+#include "sys/log.h"
+#include "sys/priv.h"
 #include "server.h"
-#include "sig.h"
+#include "sys/sig.h"
 #include "usage.h"
 
 #include <errno.h>

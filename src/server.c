@@ -1,17 +1,17 @@
 /* server.c: the parent process. Accepts, forks, reaps, counts; never reads or writes client data. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include "server.h"
-#include "addr.h"
-#include "backoff.h"
+#include "core/addr.h"
+#include "core/backoff.h"
 #include "echod.h"
-#include "fdflags.h"
-#include "io.h"
-#include "log.h"
-#include "notify.h"
-#include "sandbox.h"
-#include "session.h"
-#include "sig.h"
-#include "slots.h"
+#include "sys/fdflags.h"
+#include "echo/io.h"
+#include "sys/log.h"
+#include "sys/notify.h"
+#include "sys/sandbox.h"
+#include "echo/session.h"
+#include "sys/sig.h"
+#include "core/slots.h"
 #include "udp.h"
 
 #include <errno.h>

@@ -1,12 +1,12 @@
 /* udp.c: UDP echo with a loop guard and rate limits (srctab_verdict), replying from the address each datagram was sent to. Never logs datagram contents. */
 #define _GNU_SOURCE	/* struct in_pktinfo, in6_pktinfo (glibc and musl) */
 #include "udp.h"
-#include "addr.h"
-#include "io.h"
-#include "listen.h"
-#include "log.h"
-#include "rate.h"
-#include "srctab.h"
+#include "core/addr.h"
+#include "echo/io.h"
+#include "sys/listen.h"
+#include "sys/log.h"
+#include "core/rate.h"
+#include "core/srctab.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,7 +1,7 @@
 /* usage.c: the --help text and usage error messages. Only main calls it. */
 #include "usage.h"
-#include "num.h"
-#include "text.h"
+#include "core/num.h"
+#include "core/text.h"
 
 #include <stdio.h>
 

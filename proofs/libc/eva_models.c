@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "slots.h"
+#include "core/slots.h"
 
 #define EVA_ENV_LEN	12	/* bytes of an environment value, NUL excluded */
 

@@ -122,7 +122,8 @@ def hardening(t):
         assert "INTERP" not in segs and "DYNAMIC" not in segs, "has a dynamic segment"
 
 
-CORE = ["ebuf", "num", "args", "addr", "slots", "rate", "srctab", "text", "backoff"]
+# The pure core is the folder src/core/ (the Makefile globs the same folder).
+CORE = sorted(f[:-2] for f in os.listdir(os.path.join(ROOT, "src", "core")) if f.endswith(".c"))
 
 
 def core_purity(t):
@@ -340,18 +341,18 @@ def seccomp_allowlist(t):
     aarch64/armhf allow-list: qemu's -strace records the guest syscalls of
     children serving TCP (with a poll wait) and UDP, run with --no-sandbox;
     each one made after the child's signal set-up (where sandbox_child
-    runs) must be named by an __NR_... in its kind's table of src/sandbox.c
+    runs) must be named by an __NR_... in its kind's table of src/sys/sandbox.c
     (session_calls[] for TCP children, udp_calls[] for the UDP child).
     Names only: the arch check, the search and the kill action are
     tests/unit/test_sandbox.c's (on the build machine).
     """
-    with open(os.path.join(ROOT, "src/sandbox.c")) as f:
+    with open(os.path.join(ROOT, "src/sys/sandbox.c")) as f:
         text = f.read()
     lists = {}
     for kind in ("session", "udp"):
         table = re.search(r"\b%s_calls\[\] = \{(.*?)\n\};" % kind, text, re.S)
         lists[kind] = set(re.findall(r"__NR_(\w+)", table.group(1))) if table else set()
-        assert lists[kind], "no %s_calls[] allow-list found in src/sandbox.c" % kind
+        assert lists[kind], "no %s_calls[] allow-list found in src/sys/sandbox.c" % kind
     logpath = os.path.join(ROOT, "build/cross/strace-%s.log" % t.name)
     # The trace goes to standard error, not to a -D file: echod closes every
     # inherited descriptor above 2 at start, qemu's own log file among them.

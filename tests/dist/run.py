@@ -568,7 +568,7 @@ def test_udp_rate_limit():
     taken the round off its socket: the kernel's queue never overflows, so
     every datagram sent is either echoed or counted as dropped by echod.
     """
-    burst, rate = 1000, 1000  # UDP_RATE_SOURCE (include/udp.h)
+    burst, rate = 1000, 1000  # UDP_RATE_SOURCE (src/udp.h)
     rounds, per_round = 30, 100
     with et.Server("--udp") as srv:
         addr = ("127.0.0.1", udp_port(srv))

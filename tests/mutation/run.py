@@ -132,8 +132,9 @@ def main():
     proven = wp_files()
     listed = {m.file for m in mutants}
     if not opt.k:
-        src = {"src/" + f for f in os.listdir(os.path.join(TOP, "src")) if f.endswith(".c")}
-        missing = sorted(src - listed - {"src/eva_main.c"})
+        src = {os.path.relpath(os.path.join(d, f), TOP)
+               for d, _, fs in os.walk(os.path.join(TOP, "src")) for f in fs if f.endswith(".c")}
+        missing = sorted(src - listed)
         if missing:
             sys.exit("mutation: no mutant of %s (every file in src/ needs some)" % ", ".join(missing))
     work = tempfile.mkdtemp(prefix="echod-mutation.")

@@ -1,5 +1,5 @@
 /* test_addr.c: unit tests for addr_format ("ADDR:PORT", "[ADDR]:PORT", truncation) and addr_key. */
-#include "addr.h"
+#include "core/addr.h"
 #include "unit.h"
 
 #include <string.h>

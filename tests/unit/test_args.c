@@ -1,5 +1,5 @@
 /* test_args.c: unit tests for args_parse/args_defaults: every option form of echod(8) and every error. */
-#include "args.h"
+#include "core/args.h"
 #include "unit.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* test_backoff.c: unit tests for the accept back-off sequence (backoff_next). */
-#include "backoff.h"
+#include "core/backoff.h"
 #include "unit.h"
 
 #include <stddef.h>

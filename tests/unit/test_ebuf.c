@@ -1,5 +1,5 @@
 /* test_ebuf.c: unit tests for the echo buffer state machine (ingest, consume, EOF, reuse). */
-#include "ebuf.h"
+#include "core/ebuf.h"
 #include "unit.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* test_io.c: unit tests for the syscall seam over real sockets and pipes: EAGAIN, EOF, short sends, EINTR, deadlines. */
 #define _DEFAULT_SOURCE	/* setitimer */
-#include "io.h"
+#include "echo/io.h"
 #include "unit.h"
 
 #include <errno.h>

@@ -5,8 +5,8 @@
  * byte, fail with EINTR or another errno, or pass to the real syscall.
  */
 #define _DEFAULT_SOURCE	/* syscall(2) */
-#include "io.h"
-#include "session.h"
+#include "echo/io.h"
+#include "echo/session.h"
 #include "unit.h"
 
 #include <errno.h>

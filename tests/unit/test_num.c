@@ -1,5 +1,5 @@
 /* test_num.c: unit tests for num_parse: strict decimal, whole string, range from the caller. */
-#include "num.h"
+#include "core/num.h"
 #include "unit.h"
 
 #include <stdint.h>

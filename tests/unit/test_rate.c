@@ -1,5 +1,5 @@
 /* test_rate.c: unit tests for token buckets and the UDP loop guard (rate_*). */
-#include "rate.h"
+#include "core/rate.h"
 #include "unit.h"
 
 #include <string.h>

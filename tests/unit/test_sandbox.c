@@ -1,5 +1,5 @@
 /* test_sandbox.c: run the child's seccomp program in a small classic-BPF interpreter, for every syscall number. */
-#include "sandbox.h"
+#include "sys/sandbox.h"
 #include "unit.h"
 
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* test_session.c: echo_session over a real socketpair: zero bytes, half-close, idle and lifetime deadlines, resets. */
-#include "io.h"
-#include "session.h"
+#include "echo/io.h"
+#include "echo/session.h"
 #include "unit.h"
 
 #include <errno.h>

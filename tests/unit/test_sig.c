@@ -1,5 +1,5 @@
 /* test_sig.c: the signal module: the handler keeps errno and loses no event, also when the self-pipe is full. */
-#include "sig.h"
+#include "sys/sig.h"
 #include "unit.h"
 
 #include <errno.h>

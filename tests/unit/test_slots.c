@@ -1,5 +1,5 @@
 /* test_slots.c: unit tests for the admission rule, child slots and per-IP counts (--max-clients, --max-per-ip). */
-#include "slots.h"
+#include "core/slots.h"
 #include "unit.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* test_srctab.c: unit tests for the keyed count-min source table and the datagram verdict (srctab_*). */
-#include "srctab.h"
+#include "core/srctab.h"
 #include "unit.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* test_usage.c: unit tests for usage_error (each one-line message) and usage_print. */
-#include "args.h"
-#include "text.h"
+#include "core/args.h"
+#include "core/text.h"
 #include "usage.h"
 #include "unit.h"
 

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "args.h"
-#include "listen.h"
+#include "core/args.h"
+#include "sys/listen.h"
 
 /*
  * Serve the listeners until SIGTERM/SIGINT and the end of the grace period.

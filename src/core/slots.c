@@ -1,5 +1,5 @@
 /* slots.c: child slots, per-IP counts and the admission rule in one fixed table. Pure: no syscalls, no allocation. */
-#include "slots.h"
+#include "core/slots.h"
 
 /*
  * The contracts count slots with logic functions defined by recursion over

@@ -1,5 +1,5 @@
 /* num.c: strict decimal parsing. Pure: never calls the OS; rejects rather than guesses. */
-#include "num.h"
+#include "core/num.h"
 
 int
 num_parse(const char *s, uint32_t max, uint32_t *out)

@@ -1,5 +1,5 @@
 /* text.c: escape control characters in a quoted word, so an error line stays one line. Pure: no syscalls. */
-#include "text.h"
+#include "core/text.h"
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* notify.c: one datagram per state change to the service manager. Never blocks the server. */
-#include "notify.h"
+#include "sys/notify.h"
 
 #include <errno.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "addr.h"
+#include "core/addr.h"
 
 /* A token bucket: at most burst tokens, refilled at rate per second. */
 struct bucket {

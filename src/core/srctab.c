@@ -1,5 +1,5 @@
 /* srctab.c: the UDP per-source limit (keyed count-min token buckets) and the verdict on a datagram. Pure: never resets a bucket but at init. */
-#include "srctab.h"
+#include "core/srctab.h"
 
 #if SRCTAB_ROWS != 2
 #error "srctab_take serves exactly two rows"

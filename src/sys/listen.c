@@ -1,8 +1,8 @@
 /* listen.c: socket, bind, listen, socket activation. Never accepts; never touches client data. */
-#include "listen.h"
-#include "fdflags.h"
+#include "sys/listen.h"
+#include "sys/fdflags.h"
 #include "echod.h"
-#include "num.h"
+#include "core/num.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

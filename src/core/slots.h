@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#include "addr.h"
+#include "core/addr.h"
 
 /* A slot's pid: free, admitted (fork not yet returned), or the child's pid. */
 #define SLOT_FREE	0

@@ -1,6 +1,6 @@
 /* priv.c: the privilege drop. Any failure is fatal to the caller; never a warning. */
 #define _DEFAULT_SOURCE	/* initgroups(3) */
-#include "priv.h"
+#include "sys/priv.h"
 #include "echod.h"
 
 #include <errno.h>

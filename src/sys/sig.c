@@ -1,6 +1,6 @@
 /* sig.c: signal handlers that only set a flag and write one byte. No logging, no waitpid, no malloc. */
-#include "sig.h"
-#include "fdflags.h"
+#include "sys/sig.h"
+#include "sys/fdflags.h"
 
 #include <errno.h>
 #include <signal.h>

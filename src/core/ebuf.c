@@ -1,5 +1,5 @@
 /* ebuf.c: the echo buffer state machine. Pure: never calls the OS, never sees a socket. */
-#include "ebuf.h"
+#include "core/ebuf.h"
 
 void
 ebuf_init(struct ebuf *b, char *mem, size_t cap)

@@ -1,5 +1,5 @@
 /* rate.c: token buckets and the UDP source guard. Pure: no clock, no syscalls. */
-#include "rate.h"
+#include "core/rate.h"
 
 void
 rate_fill(struct bucket *b, int64_t now, uint32_t burst)

@@ -1,5 +1,5 @@
 /* io.c: one-screen wrappers over recv/send/poll/write. Retries EINTR only; never interprets bytes. */
-#include "io.h"
+#include "echo/io.h"
 
 #include <errno.h>
 #include <limits.h>

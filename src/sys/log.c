@@ -1,8 +1,8 @@
 /* log.c: formats and writes log lines. Callers pass numbers and inet_ntop text, never client bytes. */
-#include "log.h"
-#include "args.h"
-#include "io.h"
-#include "text.h"
+#include "sys/log.h"
+#include "core/args.h"
+#include "echo/io.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <stdarg.h>

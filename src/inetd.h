@@ -2,7 +2,7 @@
 #ifndef INETD_H
 #define INETD_H
 
-#include "args.h"
+#include "core/args.h"
 
 /* Serve fd 0 (a connected stream socket). Returns the exit status. */
 int	inetd_run(const struct config *cfg);

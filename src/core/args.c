@@ -1,6 +1,6 @@
 /* args.c: hand-written getopt_long-compatible option parser. Pure: no globals, no printing, no exit. */
-#include "args.h"
-#include "num.h"
+#include "core/args.h"
+#include "core/num.h"
 
 #include <stddef.h>
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "args.h"
+#include "core/args.h"
 
 void	usage_print(FILE *fp);
 

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io.h"
+#include "echo/io.h"
 
 struct session_cfg {
 	uint32_t	idle_timeout;	/* seconds without a byte moving; 0 = none */

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "addr.h"
-#include "rate.h"
+#include "core/addr.h"
+#include "core/rate.h"
 
 /*
  * SRCTAB_ROWS rows of SRCTAB_SIZE buckets. Each row maps a source key to one

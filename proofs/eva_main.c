@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <__fc_builtin.h>
 
-#include "sig.h"
+#include "sys/sig.h"
 
 int	main(int argc, char *argv[]);
 int	eva_main(void);

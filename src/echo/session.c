@@ -1,7 +1,7 @@
 /* session.c: the per-connection echo loop over the ebuf core and the io seam. Never logs client bytes. */
-#include "session.h"
-#include "ebuf.h"
-#include "io.h"
+#include "echo/session.h"
+#include "core/ebuf.h"
+#include "echo/io.h"
 
 #include <errno.h>
 #include <poll.h>

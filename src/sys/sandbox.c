@@ -1,5 +1,5 @@
 /* sandbox.c: per-child resource limits and a hand-written seccomp filter. Runs after fork, before any client byte; never widens what the child may do. */
-#include "sandbox.h"
+#include "sys/sandbox.h"
 #include "echod.h"
 
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "failure.h"
+#include "sys/failure.h"
 
 struct priv {
 	bool	set;		/* --user given */

@@ -1,6 +1,6 @@
 /* fdflags.c: descriptor flags and options (O_NONBLOCK, FD_CLOEXEC, SO_OOBINLINE), inherited descriptors closed, fds 0-2 made to exist. */
 #define _DEFAULT_SOURCE	/* syscall(2) */
-#include "fdflags.h"
+#include "sys/fdflags.h"
 
 #include <errno.h>
 #include <fcntl.h>

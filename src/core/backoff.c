@@ -1,5 +1,5 @@
 /* backoff.c: the accept back-off sequence (backoff.h). Never reads a clock. */
-#include "backoff.h"
+#include "core/backoff.h"
 
 uint32_t
 backoff_next(uint32_t prev)

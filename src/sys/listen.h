@@ -8,9 +8,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "args.h"
-#include "failure.h"
+#include "core/addr.h"
+#include "core/args.h"
+#include "sys/failure.h"
 
 /*
  * Any socket address echod handles. The kernel fills it through .sa; code

@@ -1,5 +1,5 @@
 /* addr.c: formats peer and listen addresses, makes per-IP keys. Pure: never sees a client byte. */
-#include "addr.h"
+#include "core/addr.h"
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* failure.c: records a start-up failure for main to report. Never prints. */
-#include "failure.h"
+#include "sys/failure.h"
 
 #include <stdio.h>
 
