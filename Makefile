@@ -99,8 +99,20 @@ integration: $(BUILD)/echod $(BUILD)/asan/echod
 deps:
 	@sh ci/deps
 
+# make check: these steps, in this order. ci/check runs each as `make STEP`
+# (its output in build/logs/STEP.log), sums the "N passed, N failed" lines the
+# steps print and fails if any step failed. A step is a target that runs one
+# script; a fragment (mk/*.mk) defines its target, and it is run from here.
+CHECK_STEPS := deps all core-purity unit integration faults soak-quick \
+	fuzz-check lint hardening sandbox-test proofs bench-smoke dist-check \
+	check-cross
 check:
-	@bash ci/check
+	@bash ci/check $(CHECK_STEPS)
+
+# print-VAR prints a variable's value, for scripts that must agree with the
+# build instead of keeping a copy (ci/lint's compile flags): make -s print-WARN
+print-%:
+	@printf '%s\n' '$($*)'
 
 clean:
 	rm -rf $(BUILD)
