@@ -7,7 +7,7 @@
 
 static const char usage_text[] =
 "Usage: echod [OPTION]...\n"
-"Fork-per-connection TCP echo server (RFC 862).\n"
+"Fork-per-connection TCP and UDP echo server (RFC 862).\n"
 "\n"
 "  -l, --listen ADDR        numeric IPv4 or IPv6 address to bind (default ::, dual stack)\n"
 "  -p, --port PORT          port, 0-65535; 0 lets the kernel choose (default 7)\n"

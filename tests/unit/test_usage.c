@@ -101,6 +101,9 @@ main(void)
 		(void)fclose(fp);
 		help[n < sizeof(help) ? n : sizeof(help) - 1] = '\0';
 		CHECK(strncmp(help, "Usage: echod", 12) == 0);
+		/* The second line says what it serves: both transports. */
+		CHECK(strstr(help, "\nFork-per-connection TCP and UDP echo server "
+		    "(RFC 862).\n") != NULL);
 		CHECK(n > 0 && help[n - 1] == '\n');
 		CHECK(strstr(help, "--listen") && strstr(help, "--port") &&
 		    strstr(help, "--max-clients") && strstr(help, "--max-per-ip") &&
