@@ -205,10 +205,10 @@ struct span {
  * tests, then RET KILL, RET ALLOW. The kernel runs a filter once per
  * syscall number when it loads it (to cache the always-allowed ones), so
  * a search costs each fork a few steps per number where a linear list
- * cost up to 33. Pre-order with an explicit stack (no recursion, for
- * EVA): a left subtree follows its JGE, and the JGE's jump is patched when
- * the right one starts. Jumps are forward and short (< 4 * n). Returns
- * the new length.
+ * cost up to 33. Pre-order with an explicit stack of DEPTH spans, no
+ * recursion, so the stack it needs is fixed: a left subtree follows its
+ * JGE, and the JGE's jump is patched when the right one starts. Jumps are
+ * forward and short (< 4 * n). Returns the new length.
  */
 static size_t
 emit_search(struct sb_insn *out, size_t len, const uint32_t *nr, size_t n)
