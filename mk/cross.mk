@@ -1,6 +1,7 @@
-# mk/cross.mk: embedded targets (issue 9): the static musl build, the ARM cross
-# builds, `make size`, and `make check-cross` (qemu-user suite + armhf replay
-# of the fuzz corpora against the pure core).
+# mk/cross.mk: embedded targets: the static musl build, the ARM cross builds,
+# `make size`, and `make check-cross` (qemu-user suite + armhf replay of the
+# fuzz corpora against the pure core). Each build is a sub-make given its own
+# variables on its command line; nothing here changes the main build's flags.
 
 CROSS_ARCHES	:= aarch64-linux-gnu arm-linux-gnueabihf
 CROSS_DIR	:= build/cross
@@ -10,25 +11,10 @@ CROSS_REPLAY_SECONDS ?= 10
 
 .PHONY: static cross-builds size check-cross cross-replay-bin
 
-# musl-gcc searches only musl's headers; the Linux UAPI headers the seccomp
-# filter needs (linux/*, asm/*) are libc-neutral: expose just those three
-# directories, from linux-libc-dev, to the musl build.
-ifeq ($(STATIC),1)
-ifneq ($(findstring musl,$(CC)),)
-MUSL_KINC	:= $(BUILD)/kinc
-MUSL_KARCH	:= $(shell gcc -dumpmachine)
-ECHOD_CFLAGS	+= -isystem $(MUSL_KINC)
-$(MUSL_KINC):
-	mkdir -p $@
-	ln -sfn /usr/include/linux $@/linux
-	ln -sfn /usr/include/asm-generic $@/asm-generic
-	ln -sfn /usr/include/$(MUSL_KARCH)/asm $@/asm
-$(call CORE_OBJ,$(BUILD)) $(call SHELL_OBJ,$(BUILD)): | $(MUSL_KINC)
-endif
-endif
-
 # Each build in its own directory; every variable that picks it is given, so
-# nothing from the parent's command line leaks in.
+# nothing from the parent's command line leaks in. musl-gcc has no Linux UAPI
+# headers: src/sys/sandbox.c writes out the seccomp ABI it needs and checks it
+# against linux/*.h only in the glibc builds.
 static:
 	@$(MAKE) --no-print-directory STATIC=1 CROSS_COMPILE= CC=musl-gcc BUILD=build/static build/static/echod
 cross-builds: static
@@ -49,10 +35,12 @@ $(CROSS_DIR)/replay:
 $(CROSS_DIR)/replay/%: fuzz/%.c tests/cross/replay_main.c $(CROSS_ARMHF_CORE) | $(CROSS_DIR)/replay
 	arm-linux-gnueabihf-gcc $(STD) -D_FILE_OFFSET_BITS=64 $(WARN) -Isrc -O1 -g -o $@ $< \
 	    tests/cross/replay_main.c $(CROSS_ARMHF_CORE)
-cross-replay-bin: $(CROSS_REPLAY_BIN)
+# The armhf core objects are the cross-builds sub-make's, so the replay
+# binaries are linked by a make started after it.
+cross-replay-bin: cross-builds
+	@$(MAKE) --no-print-directory $(CROSS_REPLAY_BIN)
 
 # The suite builds nothing itself: every binary is made first.
-check-cross: cross-builds
-	@$(MAKE) --no-print-directory cross-replay-bin
+check-cross: cross-replay-bin
 	@CROSS_REPLAY="$(CROSS_REPLAY)" CROSS_REPLAY_SECONDS=$(CROSS_REPLAY_SECONDS) \
 	    python3 tests/cross/run.py
