@@ -117,5 +117,6 @@ print-%:
 clean:
 	rm -rf $(BUILD)
 
-# Later capabilities add their targets in their own fragments.
+# Each fragment mk/NAME.mk adds one capability's targets; it reads the flags
+# above but never changes them (a build with other flags is a sub-make).
 -include $(wildcard mk/*.mk)
