@@ -15,7 +15,11 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-import echodtest as et  # noqa: E402  (log_file/read_log: see there why)
+# Deliberately the tests' library: a benchmark peer is started, waited for
+# and logged the way the suites start echod (log_file/read_log: see there
+# why; wait_ready_line; base_env: no inherited LISTEN_*/NOTIFY_SOCKET), so
+# the two cannot drift apart. Nothing here judges an echo: bench/loadgen does.
+import echodtest as et  # noqa: E402
 READY_RE = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 
 # name -> human label, in table order; the first is the subject.
@@ -132,14 +136,12 @@ class Running:
 
 
 def _wait_ready_line(proc, log, timeout=10.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        m = READY_RE.search(et.read_log(log))
-        if m:
-            return int(m.group(1))
-        if proc.poll() is not None:
-            break
-        time.sleep(0.02)
+    try:
+        found = et.wait_ready_line(proc, lambda: et.read_log(log), READY_RE, timeout)
+    except AssertionError:      # it exited first
+        found = []
+    if found:
+        return int(found[0])
     proc.kill()
     proc.wait()
     raise RuntimeError("server did not become ready: %r" % (proc.args,))
@@ -187,9 +189,7 @@ def _start(name, build, echod_args, binary):
             argv = [os.path.join(bench, "forkclose"), "0"]
         else:
             argv = [os.path.join(bench, "badecho"), name[4:], "10", "0"]
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("LISTEN_PID", "LISTEN_FDS", "NOTIFY_SOCKET")}
-        proc = subprocess.Popen(argv, env=env, **kw)
+        proc = subprocess.Popen(argv, env=et.base_env(), **kw)
         return Running(name, proc, _wait_ready_line(proc, log), log=log)
     port = free_port()
     tmpdir = None

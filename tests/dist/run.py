@@ -7,7 +7,6 @@ systemd command lines run the way those managers run them, NOTIFY_SOCKET,
 and UDP echo (--udp and passed datagram sockets). Loopback only; every
 process started here is killed by pid.
 """
-import fcntl
 import os
 import random
 import re
@@ -31,21 +30,7 @@ UNITS = ["echod.socket", "echod.service", "echod-inetd.socket",
          "echod-inetd@.service"]
 DOCS = ["inetd.conf", "xinetd.echod", "README.md"]
 LOOP_PORTS = (7, 13, 17, 19, 37)
-STATS_RE = re.compile(r"stats accepted=\d+ .* udp_echoed=(\d+) udp_dropped=(\d+)$", re.M)
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-def have_ipv6():
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
+check, have_ipv6, udp_client, udp_roundtrip = et.check, et.ipv6_ok, et.udp_client, et.udp_roundtrip
 
 
 # -- helpers ---------------------------------------------------------------
@@ -67,42 +52,9 @@ def exec_argv(name):
 
 
 def stats(srv, want=lambda e, d: True, timeout=5.0):
-    """(udp_echoed, udp_dropped) from SIGUSR1 stats lines.
-
-    The UDP child counts a datagram just after its sendto, so a client can
-    see the echo a moment before the count: ask again (a new line each time)
-    until want(echoed, dropped) holds or timeout; return the last values.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        n = len(STATS_RE.findall(srv.log())) + 1
-        srv.signal(signal.SIGUSR1)
-        check(srv.wait_log(r"stats accepted=.* udp_dropped=", count=n, timeout=10),
-              "no stats line %d: %s" % (n, srv.log()))
-        echoed, dropped = map(int, STATS_RE.findall(srv.log())[-1])
-        if want(echoed, dropped) or time.monotonic() > deadline:
-            return echoed, dropped
-        time.sleep(0.05)
-
-
-def udp_client(family=socket.AF_INET, host="127.0.0.1", port=0):
-    s = socket.socket(family, socket.SOCK_DGRAM)
-    s.bind((host, port))
-    s.settimeout(5.0)
-    return s
-
-
-def udp_roundtrip(sock, addr, data, tries=2):
-    """Send data, return the first reply (retry on timeout: UDP may drop)."""
-    for _ in range(tries):
-        sock.sendto(data, addr)
-        try:
-            reply, frm = sock.recvfrom(70000)
-            check(frm[1] == addr[1], "reply from port %d" % frm[1])
-            return reply
-        except socket.timeout:
-            continue
-    raise AssertionError("no UDP echo of %d bytes after %d tries" % (len(data), tries))
+    """(udp_echoed, udp_dropped) of the stats line, asked again until want(echoed, dropped) holds."""
+    st = et.stats(srv, lambda s: want(s["udp_echoed"], s["udp_dropped"]), timeout)
+    return st["udp_echoed"], st["udp_dropped"]
 
 
 def udp_port(srv):
@@ -113,26 +65,8 @@ def udp_port(srv):
 
 def activated(argv, socks, env=None):
     """Start argv with socks as fds 3.. and LISTEN_PID/LISTEN_FDS set (Accept=no)."""
-    launcher = ("import os,sys\n"
-                "fds=[int(x) for x in sys.argv[1].split(',')]\n"
-                "for i,fd in enumerate(fds): os.dup2(fd, 3+i)\n"
-                "for fd in fds:\n"
-                "    if fd >= 3+len(fds): os.close(fd)\n"
-                "os.environ['LISTEN_PID']=str(os.getpid())\n"
-                "os.environ['LISTEN_FDS']=str(len(fds))\n"
-                "os.execv(sys.argv[2], sys.argv[2:])\n")
-    # Copies at fd 20 or above: the launcher's dup2 to 3.. never clobbers one.
-    moved = [fcntl.fcntl(s.fileno(), fcntl.F_DUPFD_CLOEXEC, 20) for s in socks]
-    try:
-        srv = et.Server(*argv[1:], listen=None, port=None, env=env,
-                        binary_path=argv[0],
-                        wrapper=[sys.executable, "-c", launcher,
-                                 ",".join(map(str, moved))],
-                        pass_fds=tuple(moved))
-    finally:
-        for fd in moved:
-            os.close(fd)
-    return srv
+    return et.Server(*argv[1:], listen=None, port=None, env=env, binary_path=argv[0],
+                     **et.activation(socks))
 
 
 def serve_as_inetd(argv, stderr_is_socket, data):
@@ -668,7 +602,10 @@ def test_udp_inetd_usage():
 
 def test_ci_workflow_targets():
     """.github/workflows/ci.yml calls only make targets that make check runs."""
-    steps = {re.sub(r"^[0-9]+-", "", f) for f in os.listdir(os.path.join(ROOT, "ci", "steps.d"))}
+    r = subprocess.run(["make", "-s", "--no-print-directory", "print-CHECK_STEPS"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=30)
+    steps = set(r.stdout.split())
+    check(r.returncode == 0 and steps, "make print-CHECK_STEPS: %s %r" % (r.returncode, r.stderr))
     allowed = steps | {"check"}
     with open(os.path.join(ROOT, ".github", "workflows", "ci.yml")) as f:
         text = re.sub(r"\$\{\{[^}]*\}\}", "EXPR", f.read())  # ${{ matrix.cc }}

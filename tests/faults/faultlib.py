@@ -1,8 +1,7 @@
-"""faultlib: helpers shared by the fault suite and the soak: stats lines, the C load driver, /proc sampling."""
+"""faultlib: what only the fault suite and the soak share: the C load driver, rlimits, /proc sampling of children (the rest is tests/lib)."""
 import os
 import re
 import resource
-import signal
 import subprocess
 import sys
 import threading
@@ -13,16 +12,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 import echodtest as et  # noqa: E402
 
 ROOT = et.ROOT
-STATS_RE = re.compile(r"stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+) "
-                      r"fork_failed=(\d+) accept_errors=(\d+)")
-STATS_KEYS = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors")
+check, stats, children, proc_stat = et.check, et.stats, et.child_stats, et.proc_stat
 LOAD_RE = re.compile(r"^echoload: (.*)$", re.M)
-
-
-def check(cond, what):
-    """Raise AssertionError(what) unless cond."""
-    if not cond:
-        raise AssertionError(what)
 
 
 def raise_nofile():
@@ -32,16 +23,6 @@ def raise_nofile():
         hard = 65536
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-def stats(srv, timeout=10.0):
-    """SIGUSR1 the server; return the counters of the stats line it logs."""
-    before = len(STATS_RE.findall(srv.log()))
-    srv.signal(signal.SIGUSR1)
-    check(srv.wait_log(STATS_RE.pattern, timeout, count=before + 1),
-          "no stats line after SIGUSR1")
-    last = STATS_RE.findall(srv.log())[-1]
-    return dict(zip(STATS_KEYS, map(int, last)))
 
 
 def echoload_path():
@@ -76,38 +57,9 @@ def load_result(proc, timeout):
     return res
 
 
-def proc_stat(pid):
-    """(state, ppid, starttime) of pid, or None."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return fields[0], int(fields[1]), int(fields[19])
-
-
-def children(pid):
-    """{child pid: (state, starttime)} of pid, read from /proc."""
-    kids = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        st = proc_stat(int(d))
-        if st and st[1] == pid:
-            kids[int(d)] = (st[0], st[2])
-    return kids
-
-
 def sleeps(pid):
     """How many times pid has blocked (voluntary_ctxt_switches), or -1."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("voluntary_ctxt_switches:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return -1
+    return int((et.proc_status(pid, "voluntary_ctxt_switches") or [-1])[0])
 
 
 class Sampler(threading.Thread):

@@ -45,23 +45,12 @@ def pattern(n, seed):
 
 
 def read_to_eof(sock, timeout):
-    """Everything until EOF; ('reset', data) on a reset."""
-    sock.settimeout(timeout)
-    got = bytearray()
-    while True:
-        try:
-            b = sock.recv(65536)
-        except ConnectionResetError:
-            return "reset", bytes(got)
-        if not b:
-            return "eof", bytes(got)
-        got += b
+    """Everything until EOF: ('eof', data), or ('reset', data) on a reset."""
+    got, was_reset = et.recv_eof(sock, timeout)
+    return ("reset" if was_reset else "eof"), got
 
 
-def reset_close(sock):
-    """Close with SO_LINGER 0: the peer gets a RST."""
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    sock.close()
+reset_close = et.reset
 
 
 # --- EMFILE ------------------------------------------------------------------

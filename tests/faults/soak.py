@@ -143,12 +143,8 @@ def main(argv):
            "%d unreaped, %d at end" % (len(sampler.unreaped), zombies_end))
     record("no fork or accept failure", st["fork_failed"] == 0 and st["accept_errors"] == 0)
     record("clean exit", rc == 0 and not left and not reports, "rc %s left %s %s" % (rc, left, reports))
-    for name, ok, detail in checks:
-        def case(ok=ok, detail=detail):
-            if not ok:
-                raise AssertionError(detail or "failed")
-        case.__name__ = name.replace(" ", "_")
-        res.run(case)
+    for name, ok, detail in checks:      # after the figures
+        res.record(name.replace(" ", "_"), ok, detail or "failed")
     return res.finish()
 
 

@@ -29,8 +29,6 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 import echodtest as et  # noqa: E402
 
-STATS_RE = (r"^echod\[(\d+)\]: stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+)"
-            r" fork_failed=(\d+) accept_errors=(\d+)(?: udp_echoed=(\d+) udp_dropped=(\d+))?$")
 VALGRIND_RE = re.compile(r"^==\d+== ", re.M)
 VALGRIND = ["valgrind", "--trace-children=yes", "--error-exitcode=1",
             "--track-fds=no", "-q"]
@@ -69,8 +67,8 @@ class Ctx:
     def server(self, *args, **kw):
         kw.setdefault("binary_path", self.b.path)
         kw.setdefault("ready_timeout", self.b.ready_timeout)
-        if self.b.wrapper and "wrapper" not in kw:
-            kw["wrapper"] = self.b.wrapper
+        if self.b.wrapper:     # a launcher (activation) runs the build's wrapper in turn
+            kw["wrapper"] = kw.get("wrapper", []) + self.b.wrapper
         s = et.Server(*(self.b.extra + list(args)), **kw)
         self.servers.append(s)
         return s
@@ -126,9 +124,7 @@ class Ctx:
 
 # --- small helpers -------------------------------------------------------------
 
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
+check, stats, recv_eof, reset, ipv6_ok = et.check, et.stats, et.recv_eof, et.reset, et.ipv6_ok
 
 
 def recv_exact(sock, n, timeout=20.0):
@@ -140,20 +136,6 @@ def recv_exact(sock, n, timeout=20.0):
             break
         got += chunk
     return bytes(got)
-
-
-def recv_eof(sock, timeout=20.0):
-    """Read until EOF (or a reset); returns (bytes, reset?)."""
-    sock.settimeout(timeout)
-    got = bytearray()
-    try:
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return bytes(got), False
-            got += chunk
-    except ConnectionResetError:
-        return bytes(got), True
 
 
 def echo_once(sock, data, timeout=20.0):
@@ -175,37 +157,9 @@ def close_clean(sock):
     sock.close()
 
 
-def reset(sock):
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    sock.close()
-
-
-def stats(s):
-    """SIGUSR1, then the new stats line as a dict (the line's format is checked)."""
-    rx = re.compile(STATS_RE, re.M)
-    n = len(rx.findall(s.log()))
-    s.signal(signal.SIGUSR1)
-    check(s.wait_log(STATS_RE, timeout=10, count=n + 1), "no stats line after SIGUSR1: " + s.log()[-500:])
-    m = rx.findall(s.log())[n]
-    check(int(m[0]) == s.pid, "stats line pid %s is not the server's %d" % (m[0], s.pid))
-    keys = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors",
-            "udp_echoed", "udp_dropped")
-    return dict((k, int(v)) for k, v in zip(keys, m[1:]) if v != "")
-
-
 def wait_children(s, n, timeout=20.0):
     check(et.wait_until(lambda: len(s.children()) == n, timeout),
           "server has %d children, want %d" % (len(s.children()), n))
-
-
-def ipv6_ok():
-    try:
-        t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-        t.bind(("::1", 0))
-        t.close()
-        return True
-    except OSError:
-        return False
 
 
 # --- echo ------------------------------------------------------------------------
@@ -531,7 +485,7 @@ def stats_line(c):
     check(st["accepted"] == 3 and st["active"] == 0, "stats: %s" % st)
     check(s.proc.poll() is None, "SIGUSR1 ended the server")
     lines = [ln for ln in s.log().splitlines() if " stats " in ln]
-    check(all(re.match(STATS_RE + r"\Z", ln) for ln in lines), "stats line format: %s" % lines)
+    check(all(re.match(et.STATS_PATTERN + r"\Z", ln) for ln in lines), "stats line format: %s" % lines)
 
 
 # --- policy and start-up edges ---------------------------------------------------------------
@@ -663,9 +617,9 @@ def bad_passed_socket(c):
     try:
         for name, sk in (("connected", conn), ("unix listener", ul), ("unix datagram", ud),
                          ("unbound udp", unbound), ("bound, not listening", unlistened)):
-            argv = activation_wrapper([sk]) + c.b.argv([])
-            r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
-                               env=et.base_env(), pass_fds=(sk.fileno(),))
+            act = et.activation([sk])
+            r = subprocess.run(act["wrapper"] + c.b.argv([]), stdin=subprocess.DEVNULL, capture_output=True,
+                               timeout=20, env=et.base_env(), pass_fds=act["pass_fds"])
             text = r.stderr.decode("utf-8", "replace")
             if r.returncode != 71 or "listening on" in text or not re.match(r"^echod: [^\n]+\n\Z", text):
                 wrong.append("%s: %s %r" % (name, r.returncode, text[-300:]))
@@ -935,29 +889,12 @@ def inetd_timeout(c):
     check(re.search(r"^echod\[\d+\]: warning: sandbox disabled$", text, re.M), "inetd --no-sandbox -q: %r" % text)
 
 
-ACTIVATE = ("import fcntl, os, sys\n"
-            "fds = [int(x) for x in sys.argv[1].split(',')]\n"
-            "tmp = [fcntl.fcntl(f, fcntl.F_DUPFD, 100) for f in fds]\n"
-            "for i, f in enumerate(tmp):\n"
-            "    os.dup2(f, 3 + i)\n"
-            "    os.set_inheritable(3 + i, True)\n"
-            "for f in tmp + [f for f in fds if not 3 <= f < 3 + len(fds)]:\n"
-            "    os.close(f)\n"
-            "os.environ['LISTEN_PID'] = str(os.getpid())\n"
-            "os.environ['LISTEN_FDS'] = str(len(fds))\n"
-            "os.execv(sys.argv[2], sys.argv[2:])\n")
-
-
-def activation_wrapper(socks):
-    return [sys.executable, "-c", ACTIVATE, ",".join(str(k.fileno()) for k in socks)]
-
-
 def socket_activation(c):
     l4 = socket.socket()
     l4.bind(("127.0.0.1", 0))
     l4.listen(64)
     port4 = l4.getsockname()[1]
-    s = c.server("-v", listen=None, port=None, wrapper=activation_wrapper([l4]), pass_fds=(l4.fileno(),))
+    s = c.server("-v", listen=None, port=None, **et.activation([l4]))
     l4.close()
     check(s.listening == [("", "127.0.0.1:%d" % port4)], "listening: %s" % s.listening)
     check(et.roundtrip(port4, b"activated") == b"activated", "echo on the passed socket")
@@ -970,8 +907,7 @@ def socket_activation(c):
         l6.bind(("::1", 0))
         l6.listen(64)
         p4, p6 = l4.getsockname()[1], l6.getsockname()[1]
-        s = c.server(listen=None, port=None, wrapper=activation_wrapper([l4, l6]),
-                     pass_fds=(l4.fileno(), l6.fileno()))
+        s = c.server(listen=None, port=None, **et.activation([l4, l6]))
         l4.close()
         l6.close()
         check(et.wait_until(lambda: len(et.LISTEN_RE.findall(s.log())) == 2, 5), "two listening lines: " + s.log())
@@ -1031,11 +967,7 @@ def user_drop(c):
     kids = s.children()
 
     def ids(pid, field):
-        with open("/proc/%d/status" % pid) as f:
-            for ln in f:
-                if ln.startswith(field):
-                    return [int(x) for x in ln.split()[1:]]
-        return []
+        return [int(x) for x in et.proc_status(pid, field.rstrip(":"))]
 
     for pid in [s.pid] + kids:
         check(ids(pid, "Uid:") == [pw.pw_uid] * 4, "uid of %d: %s" % (pid, ids(pid, "Uid:")))
@@ -1360,17 +1292,6 @@ def udp_burst_bound(c):
           % (n, elapsed, st["udp_echoed"], bound, st["udp_dropped"], kdrops), flush=True)
 
 
-def proc_limits(pid):
-    """{"Max core file size": (soft, hard), ...} from /proc/PID/limits ("unlimited" as -1)."""
-    out = {}
-    with open("/proc/%d/limits" % pid) as f:
-        for ln in f.readlines()[1:]:
-            m = re.match(r"^(Max [a-z ]+?)\s{2,}(\S+)\s+(\S+)", ln)
-            if m:
-                out[m.group(1)] = tuple(-1 if v == "unlimited" else int(v) for v in m.group(2, 3))
-    return out
-
-
 def child_limits(c):
     """Children run with RLIMIT_CORE 0 (soft and hard: a child cannot raise it
     back) and RLIMIT_NOFILE 19 (3 + ECHOD_MAX_LISTENERS: the UDP child polls
@@ -1391,11 +1312,11 @@ def child_limits(c):
         m = re.search(rx, s.log(), re.M)
         tcp_kid = int(m.group(1))
         check(tcp_kid in s.children(), "pid %d of the accept line is no child of the server" % tcp_kid)
-        parent = proc_limits(s.pid)
+        parent = et.proc_limits(s.pid)
         check(parent["Max core file size"][1] != 0, "control: the server itself has no core limit to lower: %s"
               % (parent["Max core file size"],))
         for what, kid in (("session child", tcp_kid), ("UDP child", udp_kid)):
-            lim = proc_limits(kid)
+            lim = et.proc_limits(kid)
             check(lim["Max core file size"] == (0, 0), "%s %d: RLIMIT_CORE %s, want (0, 0)"
                   % (what, kid, lim["Max core file size"]))
             hard = parent["Max open files"][1]      # only ever lowered

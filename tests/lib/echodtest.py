@@ -1,8 +1,10 @@
-"""echodtest: shared helpers for echod's integration, fault and soak tests.
+"""echodtest: the one test library of echod's suites (integration, faults, soak, dist, sandbox, cross; bench by choice).
 
-Starts the real binary on port 0, reads the port from its readiness line
-with a deadline, drives clients over loopback only, inspects the server's
-processes through /proc, and kills only the pids it started.
+Starts the real binary on port 0 (or behind passed sockets, as socket
+activation does), reads the port from its readiness line with a deadline,
+drives clients over loopback only, reads the stats line, inspects the
+server's processes through /proc, counts results, and kills only the pids
+it started. A helper lives here once; a suite keeps only what is its own.
 """
 import contextlib
 import fcntl
@@ -13,6 +15,7 @@ import selectors
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,6 +34,12 @@ SANITIZER_ENV = {
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
                    "UndefinedBehaviorSanitizer")
 LISTEN_RE = re.compile(r"^echod\[(\d+)\]: listening on (udp )?(\S+)$", re.M)
+# The SIGUSR1 stats line; the UDP counters only with --udp or passed datagram sockets.
+STATS_PATTERN = (r"^echod\[(\d+)\]: stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+)"
+                 r" fork_failed=(\d+) accept_errors=(\d+)(?: udp_echoed=(\d+) udp_dropped=(\d+))?$")
+STATS_RE = re.compile(STATS_PATTERN, re.M)
+STATS_KEYS = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors",
+              "udp_echoed", "udp_dropped")
 # Every Server this process started (weakly: a finished one is not kept
 # open), so that a case cut by its deadline leaves no server behind.
 _SERVERS = weakref.WeakSet()
@@ -44,6 +53,14 @@ def track(proc):
     proc.echod_serial = next(_SERIAL)
     _PROCS.add(proc)
     return proc
+
+
+def check(cond, what):
+    """Raise AssertionError(what) unless cond: how every case fails."""
+    if not cond:
+        raise AssertionError(what)
+
+
 # Seconds one case may take in Results.run unless the suite says otherwise;
 # $ECHOD_CASE_TIMEOUT overrides every suite's value (0: no deadline).
 CASE_TIMEOUT = 300.0
@@ -135,21 +152,14 @@ class Server:
         return False
 
     def wait_ready(self, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = LISTEN_RE.findall(self.log())
-            if found:
-                self.listening = [(udp.strip(), addr) for _, udp, addr in found]
-                tcp = [a for u, a in self.listening if not u]
-                if tcp:
-                    self.port = int(tcp[0].rsplit(":", 1)[1])
-                return
-            if self.proc.poll() is not None:
-                raise AssertionError("echod exited %s before listening: %s"
-                                     % (self.proc.returncode, self.log()))
-            time.sleep(0.01)
-        self.kill()
-        raise AssertionError("echod not listening after %.1fs: %s" % (timeout, self.log()))
+        found = wait_ready_line(self.proc, self.log, LISTEN_RE, timeout)
+        if not found:
+            self.kill()
+            raise AssertionError("echod not listening after %.1fs: %s" % (timeout, self.log()))
+        self.listening = [(udp.strip(), addr) for _, udp, addr in found]
+        tcp = [a for u, a in self.listening if not u]
+        if tcp:
+            self.port = int(tcp[0].rsplit(":", 1)[1])
 
     def sanitizer_reports(self):
         text = self.log()
@@ -167,11 +177,7 @@ class Server:
         return len(os.listdir("/proc/%d/fd" % self.pid))
 
     def rss_kib(self):
-        with open("/proc/%d/status" % self.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
+        return int((proc_status(self.pid, "VmRSS") or [0])[0])
 
     def cpu_seconds(self):
         """utime + stime of the server process, from /proc/PID/stat."""
@@ -216,27 +222,133 @@ class Server:
         return False
 
 
-def children_of(pid):
-    kids = []
+def wait_ready_line(proc, read, rx, timeout):
+    """Poll read() (a log's text) until the compiled regex rx matches; its
+    findall(). [] after timeout seconds; raises if proc exits first. Any
+    server's readiness line (echod's, or a benchmark peer's)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = rx.findall(read())
+        if found:
+            return found
+        if proc.poll() is not None:
+            raise AssertionError("%s exited %s before listening: %s"
+                                 % (os.path.basename(str(proc.args[0])), proc.returncode, read()))
+        if time.monotonic() >= deadline:
+            return []
+        time.sleep(0.01)
+
+
+# --- processes, from /proc --------------------------------------------------
+
+def proc_stat(pid):
+    """(state, ppid, starttime) of pid, or None when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def proc_status(pid, name):
+    """The fields of line `name:` of /proc/PID/status (e.g. "Uid"), or []."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(name + ":"):
+                    return line.split()[1:]
+    except OSError:
+        pass
+    return []
+
+
+def proc_limits(pid):
+    """{"Max core file size": (soft, hard), ...} from /proc/PID/limits ("unlimited" as -1)."""
+    out = {}
+    with open("/proc/%d/limits" % pid) as f:
+        for ln in f.readlines()[1:]:
+            m = re.match(r"^(Max [a-z ]+?)\s{2,}(\S+)\s+(\S+)", ln)
+            if m:
+                out[m.group(1)] = tuple(-1 if v == "unlimited" else int(v) for v in m.group(2, 3))
+    return out
+
+
+def child_stats(pid):
+    """{child pid: (state, starttime)} of pid's children (live or zombie)."""
+    kids = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            kids.append(int(d))
+        st = proc_stat(int(d))
+        if st and st[1] == pid:
+            kids[int(d)] = (st[0], st[2])
     return kids
 
 
+def children_of(pid):
+    return list(child_stats(pid))
+
+
 def proc_state(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return None
+    st = proc_stat(pid)
+    return st[0] if st else None
+
+
+# --- the stats line ----------------------------------------------------------
+
+def stats_lines(text):
+    """Every stats line of a log, in order, as (pid, {counter: value}); the
+    UDP counters are there only when the line has them."""
+    return [(int(m[0]), dict((k, int(v)) for k, v in zip(STATS_KEYS, m[1:]) if v != ""))
+            for m in STATS_RE.findall(text)]
+
+
+def stats(srv, want=None, timeout=5.0):
+    """SIGUSR1, then the new stats line as a dict (its format and pid checked).
+
+    A child counts its work just after doing it, so a client can see an
+    echo a moment before the count: with want (a predicate on the dict),
+    ask again, a new line each time, until it holds or timeout seconds have
+    passed; return the last line either way.
+    """
+    end = time.monotonic() + timeout
+    while True:
+        n = len(STATS_RE.findall(srv.log()))
+        srv.signal(signal.SIGUSR1)
+        check(srv.wait_log(STATS_PATTERN, timeout=max(10.0, timeout), count=n + 1),
+              "no stats line after SIGUSR1: " + srv.log()[-500:])
+        pid, st = stats_lines(srv.log())[n]
+        check(pid == srv.pid, "stats line pid %d is not the server's %d" % (pid, srv.pid))
+        if want is None or want(st) or time.monotonic() > end:
+            return st
+        time.sleep(0.05)
+
+
+# --- socket activation -------------------------------------------------------
+
+# The launcher systemd would be (Accept=no): the passed sockets become fds
+# 3.. (moved out of the way first, so that no dup2 clobbers another), then
+# LISTEN_PID (its own pid: the program is exec'd in place) and LISTEN_FDS.
+ACTIVATE = ("import fcntl, os, sys\n"
+            "fds = [int(x) for x in sys.argv[1].split(',')]\n"
+            "tmp = [fcntl.fcntl(f, fcntl.F_DUPFD, 100) for f in fds]\n"
+            "for i, f in enumerate(tmp):\n"
+            "    os.dup2(f, 3 + i)\n"
+            "    os.set_inheritable(3 + i, True)\n"
+            "for f in tmp + [f for f in fds if not 3 <= f < 3 + len(fds)]:\n"
+            "    os.close(f)\n"
+            "os.environ['LISTEN_PID'] = str(os.getpid())\n"
+            "os.environ['LISTEN_FDS'] = str(len(fds))\n"
+            "os.execvp(sys.argv[2], sys.argv[2:])\n")
+
+
+def activation(socks):
+    """Keywords for Server (or Popen: argv = wrapper + argv) that start the
+    program behind socks, socket-activated: {"wrapper": ..., "pass_fds": ...}."""
+    fds = [k.fileno() for k in socks]
+    return {"wrapper": [sys.executable, "-c", ACTIVATE, ",".join(map(str, fds))],
+            "pass_fds": tuple(fds)}
 
 
 def wait_until(cond, timeout=5.0, step=0.02):
@@ -301,6 +413,56 @@ def exchange(sock, data, timeout=30.0, shut=True):
                 if not shut and not wr_open and len(got) >= len(data):
                     sel.close()
                     return bytes(got)
+
+
+def recv_eof(sock, timeout=20.0):
+    """Read until EOF (or a reset); returns (bytes, reset?)."""
+    sock.settimeout(timeout)
+    got = bytearray()
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return bytes(got), False
+            got += chunk
+    except ConnectionResetError:
+        return bytes(got), True
+
+
+def reset(sock):
+    """Close with SO_LINGER 0: the peer gets a RST."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+
+
+def ipv6_ok():
+    """True when ::1 can be bound here."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as t:
+            t.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def udp_client(family=socket.AF_INET, host="127.0.0.1", port=0):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((host, port))
+    s.settimeout(5.0)
+    return s
+
+
+def udp_roundtrip(sock, addr, data, tries=2):
+    """Send data, return the first reply (retry on timeout: UDP may drop)."""
+    for _ in range(tries):
+        sock.sendto(data, addr)
+        try:
+            reply, frm = sock.recvfrom(70000)
+            check(frm[1] == addr[1], "reply from port %d" % frm[1])
+            return reply
+        except socket.timeout:
+            continue
+    raise AssertionError("no UDP echo of %d bytes after %d tries" % (len(data), tries))
 
 
 def roundtrip(port, data, host="127.0.0.1", timeout=30.0):
@@ -402,15 +564,23 @@ class Results:
             with deadline(self.case_timeout, label):
                 r = fn(*args)
         except (Exception, CaseTimeout) as e:  # a failing case must not stop the suite
-            self.failed += 1
-            print("FAIL %s: %s: %s" % (label, type(e).__name__, e), flush=True)
+            self.record(label, False, "%s: %s" % (type(e).__name__, e))
             return
         if r == "skip" or (isinstance(r, tuple) and r and r[0] == "skip"):
             self.skipped += 1
             print("SKIP %s: %s" % (label, r[1] if isinstance(r, tuple) else ""), flush=True)
             return
-        self.passed += 1
-        print("ok   %s (%.1fs)" % (label, time.monotonic() - start), flush=True)
+        self.record("%s (%.1fs)" % (label, time.monotonic() - start), True)
+
+    def record(self, label, ok, detail=""):
+        """Count one result judged by the caller (run() judges a case's own);
+        detail is printed on a failure."""
+        if ok:
+            self.passed += 1
+            print("ok   %s" % label, flush=True)
+        else:
+            self.failed += 1
+            print("FAIL %s: %s" % (label, detail), flush=True)
 
     def finish(self):
         line = "%d passed, %d failed" % (self.passed, self.failed)

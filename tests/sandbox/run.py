@@ -51,12 +51,11 @@ def inetd(binary, data, *args, timeout=20.0):
     return rc, got, t.read_log(err)
 
 
-def proc_field(pid, name, fname="status"):
-    with open("/proc/%d/%s" % (pid, fname)) as f:
-        for line in f:
-            if line.startswith(name):
-                return line[len(name):].split()
-    raise AssertionError("no %s in /proc/%d/%s" % (name, pid, fname))
+def proc_field(pid, name):
+    """The fields of line `name:` of /proc/PID/status; fails when there is none."""
+    fields = t.proc_status(pid, name)
+    assert fields, "no %s: in /proc/%d/status" % (name, pid)
+    return fields
 
 
 def one_child(srv):
@@ -94,14 +93,13 @@ def test_tcp_child_confined_and_limited():
             s.sendall(b"x")
             assert s.recv(1) == b"x"
             kid = one_child(srv)
-            assert proc_field(kid, "Seccomp:") == ["2"], "child not in filter mode"
-            assert int(proc_field(kid, "Seccomp_filters:")[0]) >= 1
-            assert proc_field(srv.pid, "Seccomp:") == ["0"], "the parent is confined"
-            nofile = proc_field(kid, "Max open files", "limits")
+            assert proc_field(kid, "Seccomp") == ["2"], "child not in filter mode"
+            assert int(proc_field(kid, "Seccomp_filters")[0]) >= 1
+            assert proc_field(srv.pid, "Seccomp") == ["0"], "the parent is confined"
+            lim = t.proc_limits(kid)
             # 3 + ECHOD_MAX_LISTENERS (16): the UDP child polls them all.
-            assert nofile[:2] == ["19", "19"], "RLIMIT_NOFILE %s" % nofile
-            core = proc_field(kid, "Max core file size", "limits")
-            assert core[:2] == ["0", "0"], "RLIMIT_CORE %s" % core
+            assert lim.get("Max open files") == (19, 19), "RLIMIT_NOFILE %s" % (lim.get("Max open files"),)
+            assert lim.get("Max core file size") == (0, 0), "RLIMIT_CORE %s" % (lim.get("Max core file size"),)
             got = t.exchange(s, PAYLOAD)
         finally:
             s.close()
@@ -119,7 +117,7 @@ def test_tcp_no_sandbox_unconfined():
         try:
             s.sendall(b"x")
             assert s.recv(1) == b"x"
-            assert proc_field(one_child(srv), "Seccomp:") == ["0"]
+            assert proc_field(one_child(srv), "Seccomp") == ["0"]
         finally:
             s.close()
         assert "warning: sandbox disabled" in srv.log()
@@ -167,7 +165,7 @@ def test_udp_child_confined():
         assert udp, srv.log()
         port = int(udp[0].rsplit(":", 1)[1])
         kid = one_child(srv)
-        assert proc_field(kid, "Seccomp:") == ["2"], "udp child not confined"
+        assert proc_field(kid, "Seccomp") == ["2"], "udp child not confined"
         c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         c.settimeout(5)
         try:
