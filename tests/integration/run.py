@@ -1292,6 +1292,189 @@ def udp_burst_bound(c):
           % (n, elapsed, st["udp_echoed"], bound, st["udp_dropped"], kdrops), flush=True)
 
 
+# --- UDP echo: listening lines, sizes, oversize, loop guard, rate, the child (from tests/dist) ---
+
+LOOP_PORTS = (7, 13, 17, 19, 37)     # echo, daytime, qotd, chargen, time: never echoed to
+
+
+def udp_listening_same_port(c):
+    s = c.server("--udp")
+    tcp = [a for u, a in s.listening if not u]
+    check(len(tcp) == 1 and len(s.listening) == 2, "lines %s" % s.listening)
+    check(udp_port(s) == s.port, "udp port %d, tcp %d" % (udp_port(s), s.port))
+    check(re.search(r"^echod\[\d+\]: listening on udp 127\.0\.0\.1:%d$" % s.port, s.log(), re.M),
+          "udp line format")
+    if ipv6_ok():
+        s = c.server("--udp", listen="::1")
+        check(("udp", "[::1]:%d" % s.port) in s.listening, "v6 %s" % s.listening)
+
+
+def udp_echo_sizes(c):
+    s = c.server("--udp")
+    with et.udp_client() as u:
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        addr = ("127.0.0.1", udp_port(s))
+        sizes = [0, 1, 512, 1472, 1473, 9000, 32768, 65506, 65507]
+        for n in sizes:
+            data = os.urandom(n)
+            got = et.udp_roundtrip(u, addr, data)
+            check(got == data, "%d bytes: got %d, differ" % (len(data), len(got)))
+    st = stats(s, lambda st: st["udp_echoed"] >= len(sizes))
+    check(st["udp_echoed"] >= len(sizes), "stats: %s" % st)
+
+
+def udp_oversize_counted(c):
+    """A datagram too large to echo whole (IPv6 allows 65527) is dropped and counted."""
+    if not ipv6_ok():
+        return ("skip", "no IPv6 loopback")
+    s = c.server("--udp", listen="::1")
+    with et.udp_client(socket.AF_INET6, "::1") as u:
+        addr = ("::1", udp_port(s))
+        u.sendto(os.urandom(65527), addr)
+        check(et.udp_roundtrip(u, addr, b"after") == b"after", "no echo after oversize")
+        u.setblocking(False)
+        try:
+            stray = u.recv(70000)
+        except BlockingIOError:
+            stray = None
+        check(stray is None, "got %d bytes back for an oversize datagram" % len(stray or b""))
+    st = stats(s, lambda st: st["udp_echoed"] == 1 and st["udp_dropped"] == 1)
+    check(st["udp_echoed"] == 1 and st["udp_dropped"] == 1, "stats: %s" % st)
+
+
+def udp_loop_guard(c):
+    s = c.server("--udp")
+    addr = ("127.0.0.1", udp_port(s))
+    guarded = []
+    try:
+        for p in LOOP_PORTS:
+            try:
+                guarded.append(et.udp_client(port=p))
+            except PermissionError:
+                return ("skip", "binding source ports below 1024 needs root")
+            except OSError as e:
+                print("     note: source port %d unavailable: %s" % (p, e))
+        check(len(guarded) >= 3, "could bind only %d loop-guard ports" % len(guarded))
+        for g in guarded:
+            g.sendto(b"loop?", addr)
+        # One socket, served in order: once this echo is back, all were handled.
+        with et.udp_client() as probe:
+            check(et.udp_roundtrip(probe, addr, b"sentinel") == b"sentinel", "sentinel")
+        for g in guarded:
+            g.setblocking(False)
+            try:
+                got = g.recv(100)
+            except BlockingIOError:
+                got = None
+            check(got is None, "echo to source port %d" % g.getsockname()[1])
+        st = stats(s, lambda st: st["udp_echoed"] == 1 and st["udp_dropped"] == len(guarded))
+        check(st["udp_dropped"] == len(guarded) and st["udp_echoed"] == 1,
+              "stats %s, want udp_dropped=%d udp_echoed=1" % (st, len(guarded)))
+    finally:
+        for g in guarded:
+            g.close()
+
+
+def udp_rate_limit(c):
+    """A flood from one source is cut to burst + rate x time; another source still served.
+
+    The flood goes in rounds of 100 datagrams, each followed by a datagram
+    from a second source address (127.0.0.2) whose echo shows that echod has
+    taken the round off its socket: the kernel's queue never overflows, so
+    every datagram sent is either echoed or counted as dropped by echod.
+    """
+    burst, rate = UDP_BURST, 1000   # UDP_RATE_SOURCE (src/udp.h)
+    rounds, per_round = 30, 100
+    s = c.server("--udp")
+    addr = ("127.0.0.1", udp_port(s))
+    # Limits are per source address: the other source is 127.0.0.2.
+    with et.udp_client() as u, et.udp_client(host="127.0.0.2") as other:
+        start = time.monotonic()
+        for r in range(rounds):
+            for i in range(per_round):
+                u.sendto(b"%03d.%03d" % (r, i), addr)
+            check(et.udp_roundtrip(other, addr, b"other %d" % r, tries=1) == b"other %d" % r,
+                  "second source starved")
+        elapsed = time.monotonic() - start
+    sent = rounds * per_round
+    st = stats(s, lambda st: st["udp_echoed"] + st["udp_dropped"] == sent + rounds)
+    echoed, dropped = st["udp_echoed"], st["udp_dropped"]
+    check(echoed + dropped == sent + rounds,
+          "echoed %d + dropped %d != sent %d" % (echoed, dropped, sent + rounds))
+    # + rounds: the other source's echoes; + 1: the server's clock is in
+    # whole ms, which can add one token over the whole run.
+    bound = burst + rate * elapsed + rounds + 1
+    check(echoed <= bound, "echoed %d > limit %.0f (%.2fs)" % (echoed, bound, elapsed))
+    if sent + rounds > bound:
+        check(dropped >= sent + rounds - bound, "dropped only %d" % dropped)
+    print("     flood: %d sent in %.2fs, %d echoed, %d dropped" % (sent, elapsed, echoed, dropped))
+
+
+def udp_child_restart(c):
+    s = c.server("--udp")
+    with et.udp_client() as u:
+        addr = ("127.0.0.1", udp_port(s))
+        check(et.udp_roundtrip(u, addr, b"one") == b"one", "first echo")
+        kids = s.children()
+        check(len(kids) == 1, "children %s (want the UDP child only)" % kids)
+        os.kill(kids[0], signal.SIGKILL)
+        check(s.wait_log(r"udp child %d killed by signal 9 \(SIGKILL\); restarting" % kids[0]), s.log())
+        check(et.wait_until(lambda: [k for k in s.children() if k != kids[0]
+                                     and et.proc_state(k) != "Z"], timeout=10),
+              "no new UDP child")
+        check(et.udp_roundtrip(u, addr, b"two", tries=5) == b"two", "echo after restart")
+
+
+def udp_child_dies_with_parent(c):
+    """SIGKILL of the server must not leave the UDP child holding the port."""
+    s = c.server("--udp")
+    with et.udp_client() as u:
+        addr = ("127.0.0.1", udp_port(s))
+        check(et.udp_roundtrip(u, addr, b"x") == b"x", "echo")
+    kids = s.children()
+    check(len(kids) == 1, "children %s" % kids)
+    s.proc.kill()
+    s.proc.wait(timeout=10)
+    c.servers.remove(s)           # killed on purpose: no exit status to judge
+    try:
+        check(et.wait_until(lambda: et.proc_state(kids[0]) in (None, "Z"), timeout=5),
+              "UDP child %d outlived its parent" % kids[0])
+    finally:
+        try:
+            os.kill(kids[0], signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def udp_activation_every_socket(c):
+    """Every passed datagram socket is served (e.g. one IPv4, one IPv6)."""
+    socks = []
+    for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET, "127.0.0.1"),
+                      (socket.AF_INET6, "::1")):
+        if fam == socket.AF_INET6 and not ipv6_ok():
+            continue
+        u = socket.socket(fam, socket.SOCK_DGRAM)
+        u.bind((host, 0))
+        socks.append(u)
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen(4)
+    socks.insert(1, tcp)
+    addrs = [(k.family, k.getsockname()[:2]) for k in socks if k is not tcp]
+    try:
+        s = c.server(listen=None, port=None, **et.activation(socks))
+    finally:
+        for k in socks:
+            k.close()
+    check(len(s.listening) == len(socks), "lines %s" % s.listening)
+    for fam, addr in addrs:
+        with et.udp_client(fam, addr[0]) as u:
+            msg = b"to %s" % str(addr).encode()
+            check(et.udp_roundtrip(u, addr, msg) == msg, "no echo on %s" % (addr,))
+    check(et.roundtrip(s.port, b"tcp too") == b"tcp too", "TCP echo")
+
+
+
 def child_limits(c):
     """Children run with RLIMIT_CORE 0 (soft and hard: a child cannot raise it
     back) and RLIMIT_NOFILE 19 (3 + ECHOD_MAX_LISTENERS: the UDP child polls
@@ -1507,6 +1690,14 @@ def cases():
         ("udp_reply_address6", udp_reply_address, ("::",), False),
         ("udp_trunc6", udp_trunc6, (), False),
         ("udp_burst_bound", udp_burst_bound, (), False),
+        ("udp_listening_same_port", udp_listening_same_port, (), False),
+        ("udp_echo_sizes", udp_echo_sizes, (), False),
+        ("udp_oversize_counted", udp_oversize_counted, (), False),
+        ("udp_loop_guard", udp_loop_guard, (), False),
+        ("udp_rate_limit", udp_rate_limit, (), False),
+        ("udp_child_restart", udp_child_restart, (), False),
+        ("udp_child_dies_with_parent", udp_child_dies_with_parent, (), False),
+        ("udp_activation_every_socket", udp_activation_every_socket, (), False),
         ("child_limits", child_limits, (), False),
         ("notify_socket", notify_socket, (), False),
         ("notify_abstract", notify_abstract, (), False),
