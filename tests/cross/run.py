@@ -4,15 +4,21 @@ musl build natively and the aarch64/armhf builds under qemu-user, over
 loopback only; prints every skip with its reason and ends with
 `cross: N passed, N failed, N skipped`.
 
+Its own checks are the cross-specific ones (hardening of each build, the
+pure core's purity, the seccomp filter or, under qemu, its allow-list
+names, the size budget, the armhf replay of the fuzz corpora). Behaviour is
+tested by the integration suite's own cases (INTEGRATION below), run on each
+target the way integration runs its valgrind subset: qemu-user as the
+wrapper, and --no-sandbox where qemu cannot load the filter.
+
 Under qemu-user the server pid is the qemu process running the guest, and
 each fork() of the guest is a host fork of qemu: /proc still shows the
 server's children (as qemu processes), their states and the parent's
 descriptors (qemu's own fds included, so fd checks compare before/after).
 """
+import importlib.util
 import os
-import random
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +28,21 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import echodtest as et  # noqa: E402
 
 ROOT = et.ROOT
+_spec = importlib.util.spec_from_file_location(
+    "integration", os.path.join(ROOT, "tests", "integration", "run.py"))
+integration = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(integration)
+# The integration cases run on every target: those that mean something for
+# a cross build and stay short under qemu-user (one emulated process per
+# session). Not: the 16 MiB and 200-client loads, the fd and timing
+# measurements, the host tools (socat, nc, systemd-socket-activate, unshare).
+INTEGRATION = [
+    "echo_small", "half_close", "zero_byte", "client_reset", "max_clients_wait",
+    "per_ip_refusal", "burst_no_zombies", "idle_timeout", "sigterm_idle",
+    "sigterm_with_client", "stats_line", "bad_args", "help_version", "no_such_user",
+    "inetd_eof", "socket_activation", "user_drop", "udp_echo", "udp_echo_sizes",
+    "udp_child_restart",
+]
 TARGETS = [
     # name, binary, wrapper (argv prefix), emulated
     ("static", "build/static/echod", [], False),
@@ -44,38 +65,15 @@ class Target:
     def __str__(self):
         return self.name
 
-    def server(self, *args, **kw):
-        return et.Server(*(list(args) + self.extra), binary_path=self.bin,
-                         wrapper=self.wrapper, ready_timeout=20.0, **kw)
-
-    def run(self, *args, timeout=30):
-        return subprocess.run(self.wrapper + [self.bin] + list(args),
-                              stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, env=et.base_env())
+    def build(self):
+        """This target as an integration build (after sandbox() set extra)."""
+        return integration.Build(self.name, self.bin, wrapper=self.wrapper or None,
+                                 extra=self.extra, ready_timeout=30.0)
 
 
 def skip(t, why):
     SKIPS.append("%s: %s" % (t, why))
     return ("skip", why)
-
-
-def stats(srv, count):
-    """Send SIGUSR1 and return the count-th stats line as a dict."""
-    srv.signal(signal.SIGUSR1)
-    assert srv.wait_log(r"stats accepted=", timeout=15, count=count), srv.log()
-    line = re.findall(r"stats (.*)$", srv.log(), re.M)[count - 1]
-    return dict(kv.split("=", 1) for kv in line.split())
-
-
-def echo_ok(sock, data=b"x", timeout=15.0):
-    sock.settimeout(timeout)
-    sock.sendall(data)
-    got = b""
-    while len(got) < len(data):
-        chunk = sock.recv(65536)
-        assert chunk, "EOF before the echo"
-        got += chunk
-    assert got == data, "echo mismatch"
 
 
 # --- cases -------------------------------------------------------------------
@@ -145,195 +143,6 @@ def core_purity(t):
     assert not bad, "the %s core calls: %s" % (arch, bad)
 
 
-def bad_arguments(t):
-    for args in (["--port", "70000"], ["--bogus"], ["stray"], ["-p", "0x10"],
-                 ["--max-clients", "0"], ["-p", "99999999999999999999"],
-                 ["--port"], ["--udp", "--inetd"]):
-        r = t.run(*args)
-        err = r.stderr.decode("utf-8", "replace")
-        assert r.returncode == 64, "%s: exit %d: %s" % (args, r.returncode, err)
-        lines = err.strip().splitlines()
-        assert len(lines) >= 1 and lines[0].startswith("echod: "), "%s: %r" % (args, err)
-    r = t.run("--version")
-    assert r.returncode == 0 and r.stdout.startswith(b"echod "), r
-
-
-def echo(t):
-    data = random.Random(1).randbytes(300000)
-    with t.server() as srv:
-        assert et.roundtrip(srv.port, data, timeout=60) == data
-        assert et.roundtrip(srv.port, b"", timeout=20) == b""
-        assert srv.stop() == 0, srv.log()
-
-
-def half_close(t):
-    """After our FIN, everything pending still comes back, then EOF."""
-    data = random.Random(2).randbytes(200000)
-    with t.server() as srv:
-        s = et.connect(srv.port)
-        s.sendall(data[:1000])
-        s.shutdown(socket.SHUT_WR)   # half-close before reading anything
-        got = b""
-        s.settimeout(30)
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-        s.close()
-        assert got == data[:1000], "got %d bytes" % len(got)
-        s = et.connect(srv.port)
-        got = et.exchange(s, data, timeout=60)
-        s.close()
-        assert got == data
-
-
-def concurrent_50(t):
-    """50 clients at once, distinct data each, every byte verified; no zombie, no fd leak."""
-    with t.server() as srv:
-        assert et.roundtrip(srv.port, b"warm") == b"warm"
-        assert et.wait_until(lambda: not srv.children(), timeout=15)
-        fds = srv.fd_count()
-        blobs = [random.Random(100 + i).randbytes(40000 + 997 * i) for i in range(50)]
-        socks = [et.connect(srv.port, timeout=30) for _ in blobs]
-        res = et.run_parallel(lambda s, d: et.exchange(s, d, timeout=90),
-                              list(zip(socks, blobs)), timeout=150)
-        for s in socks:
-            s.close()
-        bad = [i for i, (r, d) in enumerate(zip(res, blobs)) if r != d]
-        assert not bad, "clients %s wrong: %s" % (bad[:5], [str(res[i])[:80] for i in bad[:3]])
-        assert et.wait_until(lambda: not srv.children(), timeout=30), \
-            "children left: %s states %s" % (srv.children(), [et.proc_state(p) for p in srv.children()])
-        assert srv.fd_count() == fds, "fds %d -> %d" % (fds, srv.fd_count())
-        st = stats(srv, 1)
-        assert st["accepted"] == "51" and st["active"] == "0", st
-
-
-def zombies(t):
-    """Many children ending together are all reaped."""
-    with t.server() as srv:
-        socks = [et.connect(srv.port) for _ in range(20)]
-        for s in socks:
-            echo_ok(s)
-        assert et.wait_until(lambda: len(srv.children()) == 20, timeout=20), srv.children()
-        for s in socks:
-            s.shutdown(socket.SHUT_WR)
-        for s in socks:
-            s.settimeout(20)
-            assert s.recv(10) == b""
-            s.close()
-        assert et.wait_until(lambda: not srv.children(), timeout=30), \
-            "left: %s" % [(p, et.proc_state(p)) for p in srv.children()]
-
-
-def signals(t):
-    """SIGUSR1 logs stats and keeps serving; SIGTERM lets a session finish, exits 0."""
-    with t.server("--grace", "30") as srv:
-        s = et.connect(srv.port)
-        echo_ok(s, b"before")
-        st = stats(srv, 1)
-        assert st["accepted"] == "1" and st["active"] == "1", st
-        assert et.roundtrip(srv.port, b"after usr1") == b"after usr1"
-        assert et.wait_until(lambda: len(srv.children()) == 1, timeout=15), srv.children()
-        srv.signal(signal.SIGTERM)
-        assert srv.wait_log(r"shutting down: 1 active", timeout=15), srv.log()
-        echo_ok(s, b"during grace")    # the live session is left undisturbed
-        st = stats(srv, 2)             # also during the grace period
-        assert st["active"] == "1", st
-        s.shutdown(socket.SHUT_WR)
-        s.settimeout(20)
-        assert s.recv(10) == b""
-        s.close()
-        assert srv.wait(30) == 0, srv.log()
-        assert not srv.children()
-
-
-def max_clients(t):
-    """At the limit, a third client waits in the backlog and is served later."""
-    with t.server("--max-clients", "2") as srv:
-        a, b = et.connect(srv.port), et.connect(srv.port)
-        echo_ok(a)
-        echo_ok(b)
-        c = et.connect(srv.port)
-        c.sendall(b"waiting")
-        time.sleep(1.0)
-        st = stats(srv, 1)
-        assert st["accepted"] == "2" and st["active"] == "2", st
-        a.close()
-        c.settimeout(30)
-        got = b""
-        while len(got) < 7:
-            chunk = c.recv(64)
-            assert chunk
-            got += chunk
-        assert got == b"waiting"
-        for s in (b, c):
-            s.close()
-
-
-def per_ip(t):
-    """Over --max-per-ip, the connection is closed at once and counted."""
-    with t.server("--max-per-ip", "1") as srv:
-        a = et.connect(srv.port)
-        echo_ok(a)
-        b = et.connect(srv.port)
-        b.settimeout(20)
-        try:
-            b.sendall(b"refused?")
-            got = b.recv(64)
-        except (ConnectionResetError, BrokenPipeError):
-            got = b""
-        b.close()
-        assert got == b"", "refused client got %r" % got
-        st = stats(srv, 1)
-        assert st["refused_per_ip"] == "1" and st["active"] == "1", st
-        echo_ok(a, b"still served")
-        a.close()
-
-
-def user(t):
-    """--user nobody: the server and its children run as nobody; an unknown user exits 67."""
-    if os.geteuid() != 0:
-        return skip(t, "--user needs root to test; not root")
-    import pwd
-    nobody = pwd.getpwnam("nobody").pw_uid
-    r = t.run("--user", "no-such-user-echod", "--listen", "127.0.0.1", "--port", "0")
-    assert r.returncode == 67, (r.returncode, r.stderr)
-    with t.server("--user", "nobody") as srv:
-        s = et.connect(srv.port)
-        echo_ok(s)
-        kids = srv.children()
-        assert kids, "no child"
-        for pid in [srv.pid] + kids:
-            with open("/proc/%d/status" % pid) as f:
-                uids = [ln for ln in f if ln.startswith("Uid:")][0].split()[1:]
-            assert all(int(u) == nobody for u in uids), (pid, uids)
-        s.close()
-        assert srv.stop() == 0, srv.log()
-
-
-def udp(t):
-    """--udp echoes datagrams and counts them in the 64-bit shared counters."""
-    with t.server("--udp") as srv:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.settimeout(15)
-        u.bind(("127.0.0.1", 0))
-        for i in range(5):
-            msg = b"dgram %d " % i + bytes(range(256)) * 4
-            u.sendto(msg, ("127.0.0.1", srv.port))
-            got, _ = u.recvfrom(65536)
-            assert got == msg
-        u.close()
-        # The child counts a datagram just after sending it back: ask again
-        # (bounded) until the count has caught up with what we received.
-        for n in range(1, 21):
-            st = stats(srv, n)
-            if st.get("udp_echoed") == "5":
-                break
-            time.sleep(0.2)
-        assert st.get("udp_echoed") == "5" and st.get("udp_dropped") == "0", st
-
-
 def seccomp_allowlist(t):
     """Every syscall a child makes on this architecture is in the filter's allow-list.
 
@@ -365,7 +174,7 @@ def seccomp_allowlist(t):
         srv.port = int(re.findall(rx, srv.log())[0])
         s = et.connect(srv.port)
         time.sleep(0.3)                  # the child waits in poll first
-        echo_ok(s, b"x" * 5000)
+        integration.echo_once(s, b"x" * 5000)
         s.shutdown(socket.SHUT_WR)
         s.settimeout(20)
         assert s.recv(10) == b""
@@ -437,12 +246,14 @@ def main():
             res.failed += 1
             continue
         print("--- %s: %s%s" % (name, " ".join(wrapper) + " " if wrapper else "", path), flush=True)
-        cases = [hardening, core_purity, sandbox, bad_arguments, echo, half_close, concurrent_50, zombies,
-                 signals, max_clients, per_ip, user, udp]
-        # Natively, sandbox() runs the real filter; under qemu only its list.
-        cases.append(seccomp_allowlist if emulated else size_budget)
-        for case in cases:
+        for case in (hardening, core_purity, sandbox):
             res.run(case, t)
+        known = dict((name, (fn, args)) for name, fn, args, _ in integration.cases())
+        for name in INTEGRATION:
+            fn, args = known[name]
+            res.run(integration.make_case(t.build(), name, fn, args))
+        # Natively, sandbox() runs the real filter; under qemu only its list.
+        res.run(seccomp_allowlist if emulated else size_budget, t)
     names = os.environ.get("CROSS_REPLAY", "numbers options address echobuf").split()
     total = float(os.environ.get("CROSS_REPLAY_SECONDS", "10"))
     print("--- armhf: fuzz corpus replay, %.0f s shared by %s" % (total, " ".join(names)), flush=True)

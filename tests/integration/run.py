@@ -6,6 +6,8 @@ release build (build/echod), then a small subset under valgrind. A case
 fails on a wrong answer, on any sanitizer or valgrind report in the
 server's stderr, or when a server it started does not exit 0 on SIGTERM.
 Touches only 127.0.0.1 and ::1, bounds every wait, kills only its own pids.
+tests/cross/run.py runs a subset of these cases (Build, make_case) on the
+cross builds, with qemu-user as the wrapper the way valgrind is here.
 
     python3 tests/integration/run.py [-k SUBSTRING] [--builds asan,release,valgrind]
     ECHOD_BUILD=asan python3 tests/integration/run.py             (that build only)
