@@ -135,8 +135,8 @@ ref_parse(int argc, char *argv[], struct config *c)
 		case 'p': field = &c->port; break;
 		case 'c': field = &c->max_clients; min = 1; break;
 		case 'C': field = &c->max_per_ip; break;
-		case 't': field = &c->idle_timeout; max = 86400; break;
-		case 'T': field = &c->max_lifetime; max = 86400; break;
+		case 't': field = &c->session.idle_timeout; max = 86400; break;
+		case 'T': field = &c->session.max_lifetime; max = 86400; break;
 		case 'g': field = &c->grace; max = 86400; break;
 		case 'b': field = &c->backlog; min = 1; break;
 		case 1: c->udp = true; break;
@@ -167,8 +167,10 @@ same_config(const struct config *a, const struct config *b)
 {
 	return a->listen == b->listen && a->user == b->user &&
 	    a->port == b->port && a->max_clients == b->max_clients &&
-	    a->max_per_ip == b->max_per_ip && a->idle_timeout == b->idle_timeout &&
-	    a->max_lifetime == b->max_lifetime && a->grace == b->grace &&
+	    a->max_per_ip == b->max_per_ip &&
+	    a->session.idle_timeout == b->session.idle_timeout &&
+	    a->session.max_lifetime == b->session.max_lifetime &&
+	    a->grace == b->grace &&
 	    a->backlog == b->backlog && a->verbosity == b->verbosity &&
 	    a->udp == b->udp && a->no_sandbox == b->no_sandbox &&
 	    a->inetd == b->inetd && a->help == b->help && a->version == b->version;
@@ -198,8 +200,8 @@ static void
 check_ok(const struct config *c, int argc, char *const argv[])
 {
 	if (c->port > 65535 || c->max_clients < 1 || c->max_clients > 65535 ||
-	    c->max_per_ip > 65535 || c->idle_timeout > 86400 ||
-	    c->max_lifetime > 86400 || c->grace > 86400 ||
+	    c->max_per_ip > 65535 || c->session.idle_timeout > 86400 ||
+	    c->session.max_lifetime > 86400 || c->grace > 86400 ||
 	    c->backlog < 1 || c->backlog > 65535)
 		fail("a number outside its echod(8) range");
 	if (c->verbosity != VERB_QUIET && c->verbosity != VERB_NORMAL &&

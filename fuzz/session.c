@@ -350,7 +350,7 @@ byte_at(const uint8_t *data, size_t size, size_t i)
 
 /* The end the session reported must be one the schedule made possible. */
 static void
-check_result(const struct session_cfg *cfg, const struct session_result *res,
+check_result(const struct session_limits *cfg, const struct session_result *res,
     int64_t start)
 {
 	if (res->sent != t.echoed)
@@ -383,7 +383,7 @@ check_result(const struct session_cfg *cfg, const struct session_result *res,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct session_cfg cfg;
+	struct session_limits cfg;
 	struct session_result res;
 	size_t cap;
 	size_t skip;

@@ -1,11 +1,10 @@
-/* inetd.c: the --inetd session (inetd nowait, systemd Accept=yes). Never logs into the client's socket. */
+/* inetd.c: --inetd (inetd nowait, systemd Accept=yes): check fd 0, then serve it as any child does. Never logs into the client's socket. */
 #include "inetd.h"
+#include "child.h"
 #include "echod.h"
-#include "sys/fdflags.h"
 #include "sys/log.h"
-#include "sys/sandbox.h"
-#include "echo/session.h"
 #include "sys/sig.h"
+#include "sys/sockaddr.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -29,11 +28,10 @@ stderr_is_client(void)
 int
 inetd_run(const struct config *cfg)
 {
-	char buf[ECHOD_BUFSIZE];
-	struct session_cfg scfg;
-	struct session_result res;
-	int type;
+	union sockaddr_any peer;
+	struct child c;
 	socklen_t len;
+	int type;
 
 	log_init(cfg->verbosity, !stderr_is_client());
 	if (cfg->no_sandbox)
@@ -48,22 +46,21 @@ inetd_run(const struct config *cfg)
 		log_msg(VERB_QUIET, "--inetd: standard input is not a stream socket");
 		return EXIT_SESSION;
 	}
-	if (fd_oobinline(STDIN_FILENO) < 0) {
-		log_err("setsockopt SO_OOBINLINE", errno);
+	memset(&c, 0, sizeof(c));
+	c.buf = child_buffer();
+	if (c.buf == NULL) {
+		log_err("mmap", errno);
 		return EXIT_SESSION;
 	}
-	if (!cfg->no_sandbox && sandbox_child(SANDBOX_SESSION) < 0) {
-		log_err("sandbox", errno);
-		return EXIT_SESSION;
-	}
-	scfg.idle_timeout = cfg->idle_timeout;
-	scfg.max_lifetime = cfg->max_lifetime;
-	/* Set by echo_session; zeroed first for EVA (no \from in its spec). */
-	memset(&res, 0, sizeof(res));
-	echo_session(STDIN_FILENO, &scfg, buf, sizeof(buf), &res);
-	log_msg(VERB_VERBOSE, "inetd session received=%llu sent=%llu end=%s",
-	    (unsigned long long)res.received, (unsigned long long)res.sent,
-	    res.end == SESSION_EOF ? "eof" : res.end == SESSION_ERROR ?
-	    strerror(res.errnum) : "timeout");
-	return res.end == SESSION_EOF ? EXIT_OK : EXIT_SESSION;
+	/* The close line names the peer, as the server's children do. */
+	memset(&peer, 0, sizeof(peer));
+	len = sizeof(peer);
+	if (getpeername(STDIN_FILENO, &peer.sa, &len) == 0 &&
+	    (peer.sa.sa_family == AF_INET || peer.sa.sa_family == AF_INET6))
+		c.peer = &peer;
+	c.fd = STDIN_FILENO;
+	c.sigfd = -1;	/* signals set above, as --inetd needs them */
+	c.limits = &cfg->session;
+	c.confine = !cfg->no_sandbox;
+	child_serve(&c);
 }

@@ -4,7 +4,7 @@
 
 #include "core/args.h"
 
-/* Serve fd 0 (a connected stream socket). Returns the exit status. */
+/* Serve fd 0 (a connected stream socket) and exit; returns the exit status only when fd 0 cannot be served. */
 int	inetd_run(const struct config *cfg);
 
 #endif

@@ -82,7 +82,7 @@ main(int argc, char *argv[])
 	}
 	memset(&f, 0, sizeof(f));
 	if (cfg.listen != NULL && !listen_activated() &&
-	    !listen_parse(cfg.listen, cfg.port, &(union sockaddr_any){0},
+	    !sockaddr_parse(cfg.listen, cfg.port, &(union sockaddr_any){0},
 	    &(socklen_t){0})) {
 		(void)fprintf(stderr, "echod: --listen: not a numeric IPv4 or IPv6 "
 		    "address\n");

@@ -3,7 +3,7 @@
 #include "udp.h"
 #include "core/addr.h"
 #include "echo/io.h"
-#include "sys/listen.h"
+#include "sys/sockaddr.h"
 #include "sys/log.h"
 #include "core/rate.h"
 #include "core/srctab.h"
@@ -39,24 +39,6 @@ struct udp_state {
 
 static struct udp_state udp_state;
 
-/* Key of a peer address; false for a family UDP echo does not serve. */
-static bool
-peer_key(const union sockaddr_any *sa, uint8_t key[ADDR_KEY_LEN],
-    uint32_t *port)
-{
-	if (sa->sa.sa_family == AF_INET) {
-		addr_key(key, (const uint8_t *)&sa->in.sin_addr, 4);
-		*port = ntohs(sa->in.sin_port);
-		return true;
-	}
-	if (sa->sa.sa_family == AF_INET6) {
-		addr_key(key, sa->in6.sin6_addr.s6_addr, 16);
-		*port = ntohs(sa->in6.sin6_port);
-		return true;
-	}
-	return false;
-}
-
 /* Fill the hash seed from getrandom(2): the key senders cannot know. */
 static int
 seed_fill(void *seed, size_t len)
@@ -91,12 +73,10 @@ sock_prepare(int fd, struct udp_sock *s)
 	if (getsockname(fd, &sa.sa, &len) < 0)
 		return -1;
 	s->fd = fd;
-	if (sa.sa.sa_family == AF_INET) {
-		s->port = ntohs(sa.in.sin_port);
+	s->port = sockaddr_port(&sa);
+	if (sa.sa.sa_family == AF_INET)
 		return setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
-	}
 	if (sa.sa.sa_family == AF_INET6) {
-		s->port = ntohs(sa.in6.sin6_port);
 		/* A dual-stack socket receives IPv4 datagrams with IP_PKTINFO. */
 		if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
 		    sizeof(on)) < 0)
@@ -127,11 +107,6 @@ udp_prepare(const int *fds, int nfds)
 	return u;
 }
 
-/*
- * The control message that makes a reply leave from the address the
- * datagram in was sent to (and, for IPv6, through its interface), in out;
- * false when in carries none.
- */
 /* CMSG_NXTHDR as a function: musl's macro mixes long and size_t. */
 static struct cmsghdr *
 next_cmsg(struct msghdr *mh, struct cmsghdr *cm)
@@ -142,39 +117,49 @@ next_cmsg(struct msghdr *mh, struct cmsghdr *cm)
 #pragma GCC diagnostic pop
 }
 
+/* Write the one control message of a reply (level, type, len bytes of data) and point mh at it. */
+static void
+put_cmsg(union udp_cmsg *out, struct msghdr *mh, int level, int type,
+    const void *data, size_t len)
+{
+	struct cmsghdr *o;
+
+	o = &out->h;	/* the union aligns the buffer for a header */
+	o->cmsg_level = level;
+	o->cmsg_type = type;
+	o->cmsg_len = (socklen_t)CMSG_LEN(len);
+	memcpy(CMSG_DATA(o), data, len);
+	mh->msg_controllen = (socklen_t)CMSG_SPACE(len);
+	mh->msg_control = out->buf;
+}
+
+/*
+ * The control message that makes a reply leave from the address the
+ * datagram in was sent to (and, for IPv6, through its interface), in out;
+ * false when in carries none.
+ */
 static bool
 reply_from(struct msghdr *in, union udp_cmsg *out, struct msghdr *mh)
 {
 	struct in_pktinfo pi;
 	struct in6_pktinfo pi6;
 	struct cmsghdr *cm;
-	struct cmsghdr *o;
 
 	memset(out, 0, sizeof(*out));
-	o = &out->h;	/* the union aligns the buffer for a header */
 	for (cm = CMSG_FIRSTHDR(in); cm != NULL; cm = next_cmsg(in, cm)) {
 		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
 			pi.ipi_spec_dst = pi.ipi_addr;
 			pi.ipi_ifindex = 0;
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi));
-			mh->msg_control = out->buf;
+			put_cmsg(out, mh, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 			return true;
 		}
 		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO &&
 		    cm->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
 			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = (socklen_t)CMSG_LEN(sizeof(pi6));
-			memcpy(CMSG_DATA(o), &pi6, sizeof(pi6));
-			mh->msg_controllen = (socklen_t)CMSG_SPACE(sizeof(pi6));
-			mh->msg_control = out->buf;
+			put_cmsg(out, mh, IPPROTO_IPV6, IPV6_PKTINFO, &pi6,
+			    sizeof(pi6));
 			return true;
 		}
 	}
@@ -189,14 +174,14 @@ echo_one(const struct udp_sock *s, struct udp_state *u, char *buf, ssize_t n,
 	union udp_cmsg out;
 	struct msghdr mh;
 	struct iovec iov;
+	const union sockaddr_any *from;
 	uint8_t key[ADDR_KEY_LEN];
-	uint32_t port;
 	ssize_t w;
 
-	port = 0;
-	memset(key, 0, sizeof(key));	/* defined on every path, as port is */
-	if (!peer_key((const union sockaddr_any *)in->msg_name, key, &port) ||
-	    srctab_verdict(&u->tab, key, port, s->port,
+	from = in->msg_name;
+	memset(key, 0, sizeof(key));	/* defined on every path */
+	if (!sockaddr_key(from, key) ||
+	    srctab_verdict(&u->tab, key, sockaddr_port(from), s->port,
 	    (in->msg_flags & MSG_TRUNC) != 0, io_now()) != UDP_ECHO) {
 		c->dropped++;
 		return;

@@ -56,9 +56,9 @@ static const struct optdef opts[O_COUNT] = {
         \at(c->max_clients, L1) == \at(c->max_clients, L2)) &&
       (f == O_PERIP ==> \at(c->max_per_ip, L1) == \at(c->max_per_ip, L2)) &&
       (f == O_IDLE ==>
-        \at(c->idle_timeout, L1) == \at(c->idle_timeout, L2)) &&
+        \at(c->session.idle_timeout, L1) == \at(c->session.idle_timeout, L2)) &&
       (f == O_LIFETIME ==>
-        \at(c->max_lifetime, L1) == \at(c->max_lifetime, L2)) &&
+        \at(c->session.max_lifetime, L1) == \at(c->session.max_lifetime, L2)) &&
       (f == O_GRACE ==> \at(c->grace, L1) == \at(c->grace, L2)) &&
       (f == O_BACKLOG ==> \at(c->backlog, L1) == \at(c->backlog, L2)) &&
       (f == O_UDP ==> \at(c->udp, L1) == \at(c->udp, L2)) &&
@@ -79,9 +79,9 @@ static const struct optdef opts[O_COUNT] = {
         \at(c->max_clients, L1) == \at(c->max_clients, L2)) &&
       (id != O_PERIP ==> \at(c->max_per_ip, L1) == \at(c->max_per_ip, L2)) &&
       (id != O_IDLE ==>
-        \at(c->idle_timeout, L1) == \at(c->idle_timeout, L2)) &&
+        \at(c->session.idle_timeout, L1) == \at(c->session.idle_timeout, L2)) &&
       (id != O_LIFETIME ==>
-        \at(c->max_lifetime, L1) == \at(c->max_lifetime, L2)) &&
+        \at(c->session.max_lifetime, L1) == \at(c->session.max_lifetime, L2)) &&
       (id != O_GRACE ==> \at(c->grace, L1) == \at(c->grace, L2)) &&
       (id != O_BACKLOG ==> \at(c->backlog, L1) == \at(c->backlog, L2)) &&
       (id != O_UDP ==> \at(c->udp, L1) == \at(c->udp, L2)) &&
@@ -111,8 +111,8 @@ static const struct optdef opts[O_COUNT] = {
       (id == O_PORT ==> \at(c->port, L2) == n) &&
       (id == O_MAXCLIENTS ==> \at(c->max_clients, L2) == n) &&
       (id == O_PERIP ==> \at(c->max_per_ip, L2) == n) &&
-      (id == O_IDLE ==> \at(c->idle_timeout, L2) == n) &&
-      (id == O_LIFETIME ==> \at(c->max_lifetime, L2) == n) &&
+      (id == O_IDLE ==> \at(c->session.idle_timeout, L2) == n) &&
+      (id == O_LIFETIME ==> \at(c->session.max_lifetime, L2) == n) &&
       (id == O_GRACE ==> \at(c->grace, L2) == n) &&
       (id == O_BACKLOG ==> \at(c->backlog, L2) == n);
 
@@ -153,9 +153,9 @@ static const struct optdef opts[O_COUNT] = {
         short_sets{L2}(w, n, O_MAXCLIENTS)) &&
       (\at(c->max_per_ip, L1) == \at(c->max_per_ip, L2) ||
         short_sets{L2}(w, n, O_PERIP)) &&
-      (\at(c->idle_timeout, L1) == \at(c->idle_timeout, L2) ||
+      (\at(c->session.idle_timeout, L1) == \at(c->session.idle_timeout, L2) ||
         short_sets{L2}(w, n, O_IDLE)) &&
-      (\at(c->max_lifetime, L1) == \at(c->max_lifetime, L2) ||
+      (\at(c->session.max_lifetime, L1) == \at(c->session.max_lifetime, L2) ||
         short_sets{L2}(w, n, O_LIFETIME)) &&
       (\at(c->grace, L1) == \at(c->grace, L2) ||
         short_sets{L2}(w, n, O_GRACE)) &&
@@ -198,8 +198,8 @@ args_defaults(struct config *cfg)
 	cfg->port = 7;
 	cfg->max_clients = 64;
 	cfg->max_per_ip = 0;
-	cfg->idle_timeout = 300;
-	cfg->max_lifetime = 0;
+	cfg->session.idle_timeout = 300;
+	cfg->session.max_lifetime = 0;
 	cfg->grace = 5;
 	cfg->backlog = 1024;
 	cfg->verbosity = VERB_NORMAL;
@@ -338,8 +338,8 @@ num_to_err(int r)
 /* Store the number v, already checked against the table, into option id's field. */
 /*@ requires \valid(cfg) && args_ranges_ok(cfg) && O_PORT <= id <= O_BACKLOG;
     requires opts[id].min <= v <= opts[id].max;
-    assigns cfg->port, cfg->max_clients, cfg->max_per_ip, cfg->idle_timeout,
-      cfg->max_lifetime, cfg->grace, cfg->backlog;
+    assigns cfg->port, cfg->max_clients, cfg->max_per_ip, cfg->session.idle_timeout,
+      cfg->session.max_lifetime, cfg->grace, cfg->backlog;
     ensures args_ranges_ok(cfg);
     ensures num_set{Pre,Post}(cfg, id, v);
 */
@@ -357,10 +357,10 @@ store_num(struct config *cfg, int id, uint32_t v)
 		cfg->max_per_ip = v;
 		break;
 	case O_IDLE:
-		cfg->idle_timeout = v;
+		cfg->session.idle_timeout = v;
 		break;
 	case O_LIFETIME:
-		cfg->max_lifetime = v;
+		cfg->session.max_lifetime = v;
 		break;
 	case O_GRACE:
 		cfg->grace = v;
@@ -375,7 +375,7 @@ store_num(struct config *cfg, int id, uint32_t v)
 /*@ requires \valid(cfg) && args_ranges_ok(cfg) && valid_read_string(val);
     requires O_LISTEN <= id <= O_USER;
     assigns cfg->listen, cfg->user, cfg->port, cfg->max_clients, cfg->max_per_ip,
-      cfg->idle_timeout, cfg->max_lifetime, cfg->grace, cfg->backlog;
+      cfg->session.idle_timeout, cfg->session.max_lifetime, cfg->grace, cfg->backlog;
     ensures args_ranges_ok(cfg);
     ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_RANGE;
     ensures \result == ARGS_OK ==> arg_set{Pre,Post}(cfg, id, val);

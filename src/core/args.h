@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "core/limits.h"
+
 enum verbosity {
 	VERB_QUIET = 0,
 	VERB_NORMAL = 1,
@@ -18,8 +20,7 @@ struct config {
 	uint32_t	 port;		/* 0..65535 */
 	uint32_t	 max_clients;	/* 1..65535 */
 	uint32_t	 max_per_ip;	/* 0..65535, 0 = no limit */
-	uint32_t	 idle_timeout;	/* 0..86400 seconds, 0 = none */
-	uint32_t	 max_lifetime;	/* 0..86400 seconds, 0 = none */
+	struct session_limits session;	/* each 0..86400 seconds, 0 = none */
 	uint32_t	 grace;		/* 0..86400 seconds */
 	uint32_t	 backlog;	/* 1..65535 */
 	int		 verbosity;	/* enum verbosity */
@@ -72,8 +73,8 @@ struct args_error {
       c->port <= 65535 &&
       1 <= c->max_clients <= 65535 &&
       c->max_per_ip <= 65535 &&
-      c->idle_timeout <= 86400 &&
-      c->max_lifetime <= 86400 &&
+      c->session.idle_timeout <= 86400 &&
+      c->session.max_lifetime <= 86400 &&
       c->grace <= 86400 &&
       1 <= c->backlog <= 65535 &&
       0 <= c->verbosity <= 2;
@@ -83,8 +84,8 @@ struct args_error {
       args_ranges_ok(c) && (!(c->udp && c->inetd) || c->help || c->version);
     predicate args_is_default{L}(struct config *c) =
       c->listen == \null && c->user == \null && c->port == 7 &&
-      c->max_clients == 64 && c->max_per_ip == 0 && c->idle_timeout == 300 &&
-      c->max_lifetime == 0 && c->grace == 5 && c->backlog == 1024 &&
+      c->max_clients == 64 && c->max_per_ip == 0 && c->session.idle_timeout == 300 &&
+      c->session.max_lifetime == 0 && c->grace == 5 && c->backlog == 1024 &&
       c->verbosity == VERB_NORMAL && !c->udp && !c->no_sandbox &&
       !c->inetd && !c->help && !c->version;
     predicate args_argv_ok{L}(int argc, char **argv) =

@@ -29,7 +29,7 @@
     ensures *which == SESSION_IDLE || *which == SESSION_LIFETIME;
 */
 static int64_t
-next_deadline(const struct session_cfg *cfg, int64_t start, int64_t last,
+next_deadline(const struct session_limits *cfg, int64_t start, int64_t last,
     int *which)
 {
 	int64_t idle;
@@ -115,7 +115,7 @@ pump_in(int fd, struct ebuf *b, struct session_result *res, bool *moved)
 }
 
 void
-echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
+echo_session(int fd, const struct session_limits *cfg, char *mem, size_t cap,
     struct session_result *res)
 {
 	struct ebuf b;

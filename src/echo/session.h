@@ -5,12 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/limits.h"
 #include "echo/io.h"
-
-struct session_cfg {
-	uint32_t	idle_timeout;	/* seconds without a byte moving; 0 = none */
-	uint32_t	max_lifetime;	/* seconds in total; 0 = none */
-};
 
 enum session_end {
 	SESSION_EOF = 0,	/* client's EOF read and every byte sent back */
@@ -44,7 +40,7 @@ struct session_result {
       io_tx_byte(k) == io_rx_byte(k);
     ensures echo_complete: res->end == SESSION_EOF ==> res->sent == res->received;
 */
-void	echo_session(int fd, const struct session_cfg *cfg, char *mem, size_t cap,
+void	echo_session(int fd, const struct session_limits *cfg, char *mem, size_t cap,
 	    struct session_result *res);
 
 #endif

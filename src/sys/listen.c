@@ -4,7 +4,6 @@
 #include "echod.h"
 #include "core/num.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -13,49 +12,6 @@
 #include <unistd.h>
 
 #define LISTEN_FDS_START	3
-
-bool
-listen_parse(const char *text, unsigned int port, union sockaddr_any *sa,
-    socklen_t *len)
-{
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET, text, &sa->in.sin_addr) == 1) {
-		sa->in.sin_family = AF_INET;
-		sa->in.sin_port = htons((uint16_t)port);
-		*len = sizeof(sa->in);
-		return true;
-	}
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET6, text, &sa->in6.sin6_addr) == 1) {
-		sa->in6.sin6_family = AF_INET6;
-		sa->in6.sin6_port = htons((uint16_t)port);
-		*len = sizeof(sa->in6);
-		return true;
-	}
-	*len = 0;	/* defined on every path; no bind() accepts it */
-	return false;
-}
-
-void
-listen_format(const union sockaddr_any *sa, char *out, size_t size)
-{
-	char host[INET6_ADDRSTRLEN];
-	unsigned int port;
-
-	host[0] = '\0';
-	port = 0;
-	if (sa->sa.sa_family == AF_INET) {
-		(void)inet_ntop(AF_INET, &sa->in.sin_addr, host, sizeof(host));
-		port = ntohs(sa->in.sin_port);
-	} else if (sa->sa.sa_family == AF_INET6) {
-		(void)inet_ntop(AF_INET6, &sa->in6.sin6_addr, host, sizeof(host));
-		port = ntohs(sa->in6.sin6_port);
-	} else {
-		host[0] = '?';
-		host[1] = '\0';
-	}
-	(void)addr_format(out, size, host, port);
-}
 
 /* Record the bound address of l->fd in l->text. */
 static void
@@ -68,7 +24,7 @@ describe(struct listener *l)
 	memset(&sa, 0, sizeof(sa));
 	if (getsockname(l->fd, &sa.sa, &len) < 0)
 		sa.sa.sa_family = AF_UNSPEC;
-	listen_format(&sa, l->text, sizeof(l->text));
+	sockaddr_text(&sa, l->text, sizeof(l->text));
 }
 
 /* The bound port of a socket. */
@@ -82,9 +38,7 @@ bound_port(int fd)
 	memset(&sa, 0, sizeof(sa));
 	if (getsockname(fd, &sa.sa, &len) < 0)
 		return 0;
-	if (sa.sa.sa_family == AF_INET)
-		return ntohs(sa.in.sin_port);
-	return ntohs(sa.in6.sin6_port);
+	return sockaddr_port(&sa);
 }
 
 uint32_t
@@ -191,7 +145,7 @@ open_one(const union sockaddr_any *sa, socklen_t len, int type,
 	int off;
 	int fd;
 
-	listen_format(sa, text, sizeof(text));
+	sockaddr_text(sa, text, sizeof(text));
 	fd = socket(sa->sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		(void)snprintf(where, sizeof(where), "socket %s", text);
@@ -229,15 +183,6 @@ bad:
 	return -1;
 }
 
-static void
-set_port(union sockaddr_any *sa, unsigned int port)
-{
-	if (sa->sa.sa_family == AF_INET)
-		sa->in.sin_port = htons((uint16_t)port);
-	else
-		sa->in6.sin6_port = htons((uint16_t)port);
-}
-
 /* TCP, then UDP on the port TCP got; with port 0, choose again if UDP's is taken. */
 static int
 open_pair(union sockaddr_any *sa, socklen_t len, const struct config *cfg,
@@ -246,12 +191,12 @@ open_pair(union sockaddr_any *sa, socklen_t len, const struct config *cfg,
 	int tries;
 
 	for (tries = 0; tries < 16; tries++) {
-		set_port(sa, cfg->port);
+		sockaddr_set_port(sa, cfg->port);
 		if (open_one(sa, len, SOCK_STREAM, cfg->backlog, &out[0], f) < 0)
 			return -1;
 		if (!cfg->udp)
 			return 1;
-		set_port(sa, bound_port(out[0].fd));
+		sockaddr_set_port(sa, bound_port(out[0].fd));
 		if (open_one(sa, len, SOCK_DGRAM, 0, &out[1], f) == 0)
 			return 2;
 		(void)close(out[0].fd);
@@ -274,17 +219,17 @@ listen_open(const struct config *cfg, struct listener *out, size_t max,
 	if (max < 2)
 		return failure_set(f, EXIT_OSERR, 0, "listen", "no room");
 	if (cfg->listen != NULL) {
-		if (!listen_parse(cfg->listen, cfg->port, &sa, &len))
+		if (!sockaddr_parse(cfg->listen, cfg->port, &sa, &len))
 			return failure_set(f, EXIT_USAGE, 0, cfg->listen,
 			    "not a numeric IPv4 or IPv6 address");
 		return open_pair(&sa, len, cfg, out, f);
 	}
 	/* Default: dual stack "::", or 0.0.0.0 where IPv6 is unavailable. */
-	(void)listen_parse("::", cfg->port, &sa, &len);
+	(void)sockaddr_parse("::", cfg->port, &sa, &len);
 	n = open_pair(&sa, len, cfg, out, f);
 	if (n > 0 || (f->errnum != EAFNOSUPPORT && f->errnum != EADDRNOTAVAIL &&
 	    f->errnum != EPROTONOSUPPORT))
 		return n;
-	(void)listen_parse("0.0.0.0", cfg->port, &sa, &len);
+	(void)sockaddr_parse("0.0.0.0", cfg->port, &sa, &len);
 	return open_pair(&sa, len, cfg, out, f);
 }

@@ -5,38 +5,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include "core/addr.h"
 #include "core/args.h"
 #include "sys/failure.h"
-
-/*
- * Any socket address echod handles. The kernel fills it through .sa; code
- * reads the member .sa.sa_family names, so no pointer cast puns one address
- * type as another (Frama-C checks these accesses; its libc's
- * sockaddr_storage has only ss_family, the union's size still covers all).
- */
-union sockaddr_any {
-	struct sockaddr		sa;
-	struct sockaddr_in	in;
-	struct sockaddr_in6	in6;
-	struct sockaddr_storage	ss;
-};
+#include "sys/sockaddr.h"
 
 struct listener {
 	int	fd;
 	int	type;			/* SOCK_STREAM or SOCK_DGRAM */
 	char	text[ADDR_TEXT_MAX];	/* "ADDR:PORT" as bound */
 };
-
-/* Is text a numeric IPv4 or IPv6 address? Fills *sa and *len when it is. */
-bool	listen_parse(const char *text, unsigned int port,
-	    union sockaddr_any *sa, socklen_t *len);
-
-/* Format a socket address as "ADDR:PORT" / "[ADDR]:PORT" into out. */
-void	listen_format(const union sockaddr_any *sa, char *out, size_t size);
 
 /*
  * Open the listening sockets: those passed by socket activation

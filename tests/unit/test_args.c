@@ -28,7 +28,7 @@ is_default(const struct config *c)
 {
 	return c->listen == NULL && c->user == NULL && c->port == 7 &&
 	    c->max_clients == 64 && c->max_per_ip == 0 &&
-	    c->idle_timeout == 300 && c->max_lifetime == 0 && c->grace == 5 &&
+	    c->session.idle_timeout == 300 && c->session.max_lifetime == 0 && c->grace == 5 &&
 	    c->backlog == 1024 && c->verbosity == VERB_NORMAL && !c->udp &&
 	    !c->no_sandbox && !c->inetd && !c->help && !c->version;
 }
@@ -67,19 +67,19 @@ test_forms(void)
 	CHECK(P("-l", "::1", "-c", "1", "-C", "2", "-t", "3", "-T", "4", "-g",
 	    "5", "-b", "6", "-u", "nobody") == ARGS_OK);
 	CHECK(strcmp(cfg.listen, "::1") == 0 && cfg.max_clients == 1 &&
-	    cfg.max_per_ip == 2 && cfg.idle_timeout == 3 &&
-	    cfg.max_lifetime == 4 && cfg.grace == 5 && cfg.backlog == 6 &&
+	    cfg.max_per_ip == 2 && cfg.session.idle_timeout == 3 &&
+	    cfg.session.max_lifetime == 4 && cfg.grace == 5 && cfg.backlog == 6 &&
 	    strcmp(cfg.user, "nobody") == 0);
 	CHECK(P("--listen=127.0.0.1", "--max-clients=65535", "--max-per-ip=65535",
 	    "--idle-timeout=86400", "--max-lifetime=86400", "--grace=86400",
 	    "--backlog=65535", "--user=root", "--udp", "--no-sandbox") == ARGS_OK);
 	CHECK(strcmp(cfg.listen, "127.0.0.1") == 0 && cfg.max_clients == 65535 &&
-	    cfg.max_per_ip == 65535 && cfg.idle_timeout == 86400 &&
-	    cfg.max_lifetime == 86400 && cfg.grace == 86400 &&
+	    cfg.max_per_ip == 65535 && cfg.session.idle_timeout == 86400 &&
+	    cfg.session.max_lifetime == 86400 && cfg.grace == 86400 &&
 	    cfg.backlog == 65535 && strcmp(cfg.user, "root") == 0 && cfg.udp &&
 	    cfg.no_sandbox && !cfg.inetd);
 	CHECK(P("--inetd", "-t", "0", "-T", "0", "-g", "0", "-C", "0") == ARGS_OK &&
-	    cfg.inetd && cfg.idle_timeout == 0 && cfg.max_lifetime == 0 &&
+	    cfg.inetd && cfg.session.idle_timeout == 0 && cfg.session.max_lifetime == 0 &&
 	    cfg.grace == 0 && cfg.max_per_ip == 0);
 	/* --listen= gives an empty address (the caller rejects it later). */
 	CHECK(P("--listen=") == ARGS_OK && cfg.listen != NULL &&
@@ -238,8 +238,8 @@ changed(const struct config *c)
 	m |= (unsigned)(c->port != 7) << 2;
 	m |= (unsigned)(c->max_clients != 64) << 3;
 	m |= (unsigned)(c->max_per_ip != 0) << 4;
-	m |= (unsigned)(c->idle_timeout != 300) << 5;
-	m |= (unsigned)(c->max_lifetime != 0) << 6;
+	m |= (unsigned)(c->session.idle_timeout != 300) << 5;
+	m |= (unsigned)(c->session.max_lifetime != 0) << 6;
 	m |= (unsigned)(c->grace != 5) << 7;
 	m |= (unsigned)(c->backlog != 1024) << 8;
 	m |= (unsigned)(c->verbosity != VERB_NORMAL) << 9;

@@ -43,17 +43,6 @@ ticker(long ms)
 }
 
 static void
-sleep_ms(long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		continue;
-}
-
-static void
 test_recv(void)
 {
 	int s[2];
@@ -181,7 +170,7 @@ test_wait(void)
 	/* EINTR while blocked with no deadline: data arriving later is seen. */
 	pid = fork();
 	if (pid == 0) {
-		sleep_ms(150);
+		unit_sleep_ms(150);
 		_exit(write(s[1], "y", 1) == 1 ? 0 : 1);
 	}
 	CHECK(pid > 0);
@@ -217,7 +206,7 @@ test_now(void)
 	a = io_now();
 	b = io_now();
 	CHECK(a >= 0 && b >= a);
-	sleep_ms(20);
+	unit_sleep_ms(20);
 	CHECK(io_now() - b >= 20);
 }
 
@@ -243,7 +232,7 @@ slow_reader(int fd, int wfd, const char *want, size_t n)
 			_exit(3);
 		got += (size_t)r;
 		if (got % 65536 < 4096)
-			sleep_ms(2);
+			unit_sleep_ms(2);
 	}
 	_exit(read(fd, buf, 1) == 0 ? 0 : 4);
 }

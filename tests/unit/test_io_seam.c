@@ -229,7 +229,7 @@ test_recv_send(void)
 static void
 test_session_trickle(size_t n)
 {
-	struct session_cfg cfg;
+	struct session_limits cfg;
 	struct session_result res;
 	char mem[4096];
 	char *data;

@@ -14,23 +14,12 @@
 
 static char mem[1024];
 
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		continue;
-}
-
 /* Run one session on s[0] against peer(s[1]) in a child; *st gets its status. */
 static void
 run(void (*peer)(int), uint32_t idle, uint32_t life, struct session_result *res,
     int *st)
 {
-	struct session_cfg cfg;
+	struct session_limits cfg;
 	int s[2];
 	pid_t pid;
 
@@ -119,7 +108,7 @@ peer_drip(int fd)
 			_exit(0);	/* the session ended: fine */
 		if (read(fd, &c, 1) != 1)
 			_exit(0);
-		sleep_ms(200);
+		unit_sleep_ms(200);
 	}
 	_exit(1);	/* 8 s and still open: the lifetime did not work */
 }

@@ -2,7 +2,9 @@
 #ifndef UNIT_H
 #define UNIT_H
 
+#include <errno.h>
 #include <stdio.h>
+#include <time.h>
 
 static int unit_pass;
 static int unit_fail;
@@ -23,5 +25,19 @@ static int unit_fail;
 	(void)printf("%d passed, %d failed\n", unit_pass, unit_fail);	\
 	return unit_fail == 0 ? 0 : 1;					\
 } while (0)
+
+/* Sleep ms milliseconds, whatever signals arrive meanwhile. */
+static inline void
+unit_sleep_ms(long ms)
+{
+	struct timespec ts;
+	int r;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	do	/* after EINTR, ts holds the rest of the interval */
+		r = nanosleep(&ts, &ts);
+	while (r < 0 && errno == EINTR);
+}
 
 #endif

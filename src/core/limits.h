@@ -1,0 +1,12 @@
+/* limits.h: one echo session's limits: filled by args_parse, passed to echo_session by the forked child and --inetd alike. */
+#ifndef LIMITS_H
+#define LIMITS_H
+
+#include <stdint.h>
+
+struct session_limits {
+	uint32_t	idle_timeout;	/* seconds without a byte moving; 0 = none */
+	uint32_t	max_lifetime;	/* seconds in total; 0 = none */
+};
+
+#endif
