@@ -1,5 +1,4 @@
-/* eva_main.c: the entry point for Frama-C EVA (make proofs): symbolic argv and signals. Never built into echod. */
-#ifdef __FRAMAC__
+/* eva_main.c: the entry point for Frama-C EVA (make proofs): symbolic argv and signals. Read only by Frama-C; never built into echod. */
 #include <signal.h>
 #include <stddef.h>
 #include <__fc_builtin.h>
@@ -17,7 +16,6 @@ static char *eva_argv[EVA_ARGS + 1];
 
 /* Any command line of up to EVA_ARGS words of up to EVA_WORD bytes each. */
 int
-/* cppcheck-suppress unusedFunction ; the Frama-C EVA entry point (frama-c -main eva_main), called by no C code */
 eva_main(void)
 {
 	int argc;
@@ -32,14 +30,10 @@ eva_main(void)
 	}
 	eva_argv[EVA_ARGS] = NULL;
 	/* The kernel may deliver any handled signal at any time. */
-	sig_handler_for_eva(SIGCHLD);
-	sig_handler_for_eva(SIGTERM);
-	sig_handler_for_eva(SIGINT);
-	sig_handler_for_eva(SIGHUP);
-	sig_handler_for_eva(SIGUSR1);
+	sig_on(SIGCHLD);
+	sig_on(SIGTERM);
+	sig_on(SIGINT);
+	sig_on(SIGHUP);
+	sig_on(SIGUSR1);
 	return main(argc, eva_argv);
 }
-#else
-/* ISO C wants at least one declaration in a translation unit. */
-typedef int eva_main_unused;
-#endif

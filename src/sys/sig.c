@@ -13,8 +13,8 @@ static volatile sig_atomic_t got_term;
 static volatile sig_atomic_t got_usr1;
 static int pipe_wfd = -1;
 
-static void
-on_signal(int signo)
+void
+sig_on(int signo)
 {
 	ssize_t n = 0;
 	int saved;
@@ -32,15 +32,6 @@ on_signal(int signo)
 	(void)n;
 	errno = saved;
 }
-
-#ifdef __FRAMAC__
-void
-/* cppcheck-suppress unusedFunction ; called by proofs/eva_main.c, outside the files cppcheck reads */
-sig_handler_for_eva(int signo)
-{
-	on_signal(signo);
-}
-#endif
 
 static int
 handle(int signo, void (*fn)(int))
@@ -68,9 +59,9 @@ sig_install(void)
 		return -1;
 	}
 	pipe_wfd = p[1];
-	if (handle(SIGPIPE, SIG_IGN) < 0 || handle(SIGCHLD, on_signal) < 0 ||
-	    handle(SIGTERM, on_signal) < 0 || handle(SIGINT, on_signal) < 0 ||
-	    handle(SIGHUP, on_signal) < 0 || handle(SIGUSR1, on_signal) < 0)
+	if (handle(SIGPIPE, SIG_IGN) < 0 || handle(SIGCHLD, sig_on) < 0 ||
+	    handle(SIGTERM, sig_on) < 0 || handle(SIGINT, sig_on) < 0 ||
+	    handle(SIGHUP, sig_on) < 0 || handle(SIGUSR1, sig_on) < 0)
 		return -1;
 	return p[0];
 }

@@ -36,12 +36,14 @@ int	sig_block(bool block);
 /* In a new child: close the pipe, restore the default handlers, unblock. */
 int	sig_child(int rfd);
 
+/*
+ * The handler sig_install installs: record signo, write one byte to the
+ * pipe. External so that an analysis or a test can deliver a signal
+ * exactly as the kernel would (proofs/eva_main.c, tests/unit/test_sig.c).
+ */
+void	sig_on(int signo);
+
 /* The signal's name ("SIGSYS"), or "unknown". */
 const char	*sig_name(int signo);
-
-#ifdef __FRAMAC__
-/* For EVA: run the handler as the kernel would. */
-void	sig_handler_for_eva(int signo);
-#endif
 
 #endif

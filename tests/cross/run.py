@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/cross/run.py: the embedded-target suite (issue 9). Drives the static
+"""tests/cross/run.py: the embedded-target suite. Drives the static
 musl build natively and the aarch64/armhf builds under qemu-user, over
 loopback only; prints every skip with its reason and ends with
 `cross: N passed, N failed, N skipped`.

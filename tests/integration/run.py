@@ -1253,8 +1253,8 @@ def udp_queue(port):
 
 def udp_burst_bound(c):
     """One source's burst is held to its limit: of N datagrams sent at once,
-    at most burst + rate x elapsed are echoed (SPEC: "burst plus its rate
-    times the time elapsed"; UDP_RATE_SOURCE 1000/s, burst 1000), and every
+    at most burst + rate x elapsed are echoed (the per-source limit of
+    echod(8); UDP_RATE_SOURCE 1000/s, burst 1000), and every
     datagram the server read is counted once: udp_echoed + udp_dropped == sent
     (less any the kernel dropped before the server read them, from
     /proc/net/udp: the sender waits for the queue to empty every 50, so

@@ -252,7 +252,7 @@ changed(const struct config *c)
 }
 
 /* Each option sets its own field and no other (the WP contracts of
-   apply_flag/store_num say so too: issue 13's mutants). */
+   apply_flag/store_num say so too; tests/mutation/mutants.txt breaks them). */
 static void
 test_own_field(void)
 {

@@ -146,6 +146,12 @@ main(void)
 	CHECK(sig_block(false) == 0);
 	CHECK(sig_take(rfd) == (SIG_EV_USR1 | SIG_EV_CHLD));
 
+	/* The installed handler, called directly as the kernel would: the
+	   event is recorded and the interrupted code's errno is kept. */
+	errno = EBADF;
+	sig_on(SIGUSR1);
+	CHECK(errno == EBADF);
+	CHECK(sig_take(rfd) == SIG_EV_USR1);
 	CHECK(strcmp(sig_name(SIGSYS), "SIGSYS") == 0);
 	CHECK(strcmp(sig_name(SIGKILL), "SIGKILL") == 0);
 	CHECK(strcmp(sig_name(0), "unknown") == 0);
