@@ -3,7 +3,7 @@
 
 Every run gets a fresh server; rounds go A B C ... A B C ..., so slow drifts
 of a shared machine hit every server alike. Prints a table with ratios to
-echod, then the issue's targets, met or not. Never pass/fail on speed: the
+echod, then the performance targets (bench/README.md), met or not. Never pass/fail on speed: the
 exit status is non-zero only when a load generator found a wrong echo from
 echod or the reference server (or could not run).
 """
@@ -116,7 +116,7 @@ def table(rows, tests):
 
 
 def targets(rows, mem):
-    """The issue's targets: list of (text, measured, met)."""
+    """The performance targets (bench/README.md): list of (text, measured, met)."""
     got = []
 
     def ratio(test, peer):
