@@ -10,6 +10,7 @@
 #include "sys/sig.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,38 @@ child_serve(struct child *c)
 	if (c->done != NULL)
 		*c->done = 1;
 	child_exit(c->confine, res.end == SESSION_EOF ? EXIT_OK : EXIT_SESSION);
+}
+
+int
+child_probe(void)
+{
+	pid_t pid;
+	int status;
+	int e;
+
+	pid = fork();
+	/*
+	 * No child to ask (a process quota, say): nothing says confinement
+	 * fails, and the server's own forks fail alike, each counted as
+	 * fork_failed, until the quota frees. Not a reason to refuse.
+	 */
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		e = sandbox_child(SANDBOX_SESSION) < 0 ? errno : 0;
+		child_exit(e == 0, e > 0 && e < 256 ? e : e != 0);
+	}
+	status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	/* Killed by SIGSYS: the filter was loaded, and it punished the child. */
+	if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+	    (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS))
+		return 0;
+	errno = WIFEXITED(status) && WEXITSTATUS(status) > 1 ?
+	    WEXITSTATUS(status) : ENOSYS;
+	return -1;
 }
 
 void

@@ -51,6 +51,15 @@ _Noreturn void	child_serve(struct child *c);
 /* End a child (or --inetd) with status; confined: the sandbox is on. */
 _Noreturn void	child_exit(bool confined, int status);
 
+/*
+ * Can a child confine itself here? Forks one that runs sandbox_child and
+ * exits. -1 with its errno when it could not (EINVAL where the kernel or
+ * an emulator has no seccomp filter), so that the server refuses to start
+ * instead of resetting every client; 0 when it could, or when no child
+ * could be forked to ask.
+ */
+int	child_probe(void);
+
 /* A wait status for a log line: "killed by signal N (NAME)" or "exited with status N". */
 void	child_status_text(int status, char *out, size_t size);
 

@@ -1,4 +1,5 @@
 /* main.c: command line to configuration to server. Only this file exits or prints start-up errors. */
+#include "child.h"
 #include "core/args.h"
 #include "echod.h"
 #include "sys/failure.h"
@@ -29,6 +30,7 @@ run_server(const struct config *cfg, const struct priv *pv)
 {
 	struct listener lis[ECHOD_MAX_LISTENERS];
 	struct failure f;
+	char why[128];
 	int sigfd;
 	int n;
 
@@ -39,6 +41,14 @@ run_server(const struct config *cfg, const struct priv *pv)
 		return report(&f);
 	if (priv_drop(pv, &f) < 0)
 		return report(&f);
+	/* Refuse now, not by resetting every client once listening. */
+	if (!cfg->no_sandbox && child_probe() < 0) {
+		(void)snprintf(why, sizeof(why), "%s: a child cannot confine "
+		    "itself here (seccomp); --no-sandbox serves unconfined",
+		    strerror(errno));
+		(void)failure_set(&f, EXIT_OSERR, 0, "sandbox", why);
+		return report(&f);
+	}
 	sigfd = sig_install();
 	if (sigfd < 0) {
 		(void)failure_set(&f, EXIT_OSERR, errno, "signals", NULL);

@@ -19,7 +19,7 @@ static const char usage_text[] =
 "  -b, --backlog N          listen(2) backlog, 1-65535 (default 1024)\n"
 "  -u, --user NAME          after binding, drop to this user's uid, gid and groups\n"
 "      --udp                also serve UDP echo on the same address and port\n"
-"      --no-sandbox         do not confine children with seccomp (debugging)\n"
+"      --no-sandbox         serve unconfined: no seccomp filter for children\n"
 "      --inetd              serve the connection on standard input/output, then exit\n"
 "  -q, --quiet              log errors, warnings, listening lines and stats only\n"
 "  -v, --verbose            log every connection\n"

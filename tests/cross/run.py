@@ -78,23 +78,36 @@ def skip(t, why):
 
 # --- cases -------------------------------------------------------------------
 def sandbox(t):
-    """Children confined as configured; decides whether the rest needs --no-sandbox."""
-    with et.Server(binary_path=t.bin, wrapper=t.wrapper, ready_timeout=20.0) as srv:
-        try:
-            got = et.roundtrip(srv.port, b"sandbox", timeout=20)
-        except OSError as e:
-            got = repr(e).encode()
-        if got == b"sandbox":
-            return None
-        log = srv.log()
-    # qemu-user answers prctl(PR_SET_SECCOMP) with EINVAL (and has no
-    # seccomp(2)): only that refusal is a skip; any other failure fails.
-    if t.emulated and re.search(r"sandbox: (Invalid argument|Function not implemented)", log):
+    """Children confined as configured, or, where they cannot be, no start at
+    all; decides whether the rest needs --no-sandbox.
+
+    Where qemu-user answers prctl(PR_SET_SECCOMP) with EINVAL (it has no
+    seccomp(2)), echod must refuse to start: exit 71 before any listening
+    line, one line on stderr that names --no-sandbox. That refusal is
+    checked, and the filter itself counted as a skip on that target."""
+    p = subprocess.Popen(t.wrapper + [t.bin, "-l", "127.0.0.1", "-p", "0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = p.stderr.readline()         # its first line, or EOF as it exits
+    if b"listening on" in first:
+        p.kill()                        # it started: serve-and-echo below
+        p.communicate(timeout=20)
+    else:
+        out, rest = p.communicate(timeout=20)
+        err = (first + rest).decode(errors="replace")
+        lines = err.splitlines()
+        assert t.emulated, "refused to start natively: %r" % err
+        assert p.returncode == 71 and len(lines) == 1 and out == b"", \
+            "refusal: exit %s, stdout %r, stderr %r" % (p.returncode, out, err)
+        assert re.match(r"^echod: sandbox: (Invalid argument|Function not implemented): "
+                        r".*--no-sandbox", lines[0]), lines[0]
+        assert "listening on" not in err, err
         t.extra = ["--no-sandbox"]
-        first = [ln for ln in log.splitlines() if "sandbox" in ln][:1]
-        return skip(t, "qemu-user does not emulate the seccomp filter (%s); "
-                    "the other cases run with --no-sandbox" % "".join(first))
-    raise AssertionError("child did not echo: %r; log: %s" % (got[:60], log))
+        return skip(t, "qemu-user does not emulate the seccomp filter (echod refused "
+                    "to start, as it must: %s); the other cases run with --no-sandbox" % lines[0])
+    with et.Server(binary_path=t.bin, wrapper=t.wrapper, ready_timeout=20.0) as srv:
+        got = et.roundtrip(srv.port, b"sandbox", timeout=20)
+        assert got == b"sandbox", "child did not echo: %r; log: %s" % (got[:60], srv.log())
+    return None
 
 
 def hardening(t):
