@@ -252,8 +252,9 @@ server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
 
 	memset(pfd, 0, sizeof(pfd));	/* turn() fills what poll reads */
 	memset(map, 0, sizeof(map));
+	/* Before the listening line: a start-up failure, said as one. */
 	if (setup(&s, cfg, lis, nlis, sigfd) < 0) {
-		log_err("setup", errno);
+		log_fatal("setup", strerror(errno));
 		return EXIT_OSERR;
 	}
 	for (i = 0; i < nlis; i++)

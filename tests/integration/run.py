@@ -19,6 +19,7 @@ import errno
 import fcntl
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -812,6 +813,25 @@ def bind_in_use(c):
     rc, out, err = c.run(["-l", "192.0.2.1", "-p", "7007"])
     want = "echod: bind 192.0.2.1:7007: Cannot assign requested address\n"
     check(rc == 71 and err == want, "192.0.2.1: %s %r, want 71 %r" % (rc, err, want))
+
+
+def setup_failure_line(c):
+    """The server's tables cannot be mapped (RLIMIT_DATA of 1 MiB against
+    --max-clients 65535: 1.3 MB of slots): a start-up failure, so one line
+    'echod: setup: WHY' and exit 71, before any listening line."""
+    if c.b.name != "release":
+        return ("skip", "the sanitizer's own mappings need more than the limit")
+    lim = 1 << 20
+
+    def data_limit():
+        resource.setrlimit(resource.RLIMIT_DATA, (lim, lim))
+    p = subprocess.run(c.b.argv(["-l", "127.0.0.1", "-p", "0", "--max-clients", "65535"]),
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
+                       env=et.base_env(), preexec_fn=data_limit)
+    err = p.stderr.decode("utf-8", "replace")
+    want = "echod: setup: Cannot allocate memory\n"
+    check(p.returncode == 71 and err == want and p.stdout == b"",
+          "%s %r, want 71 %r" % (p.returncode, err, want))
 
 
 def no_such_user(c):
@@ -1671,6 +1691,7 @@ def cases():
         ("no_dev_null", no_dev_null, (), False),
         ("one_line_errors", one_line_errors, (), False),
         ("bad_args", bad_args, (), False),
+        ("setup_failure_line", setup_failure_line, (), False),
         ("good_arg_forms", good_arg_forms, (), False),
         ("help_version", help_version, (), False),
         ("bind_in_use", bind_in_use, (), False),
