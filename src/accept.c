@@ -20,7 +20,7 @@ refuse(struct server *s, int fd, const union sockaddr_any *sa, enum admit a)
 	(void)close(fd);
 	if (a == ADMIT_PER_IP)
 		s->st.refused_per_ip++;
-	if (s->cfg->verbosity < VERB_NORMAL)
+	if (!log_wants(VERB_NORMAL))
 		return;
 	sockaddr_text(sa, peer, sizeof(peer));
 	if (a == ADMIT_PER_IP)
@@ -102,7 +102,7 @@ serve(struct server *s, int fd, const union sockaddr_any *sa)
 		return;
 	}
 	slots_bind(&s->slots, idx, (int32_t)pid);
-	if (s->cfg->verbosity >= VERB_VERBOSE) {
+	if (log_wants(VERB_VERBOSE)) {
 		sockaddr_text(sa, peer, sizeof(peer));
 		log_msg(VERB_VERBOSE, "accept %s pid=%ld", peer, (long)pid);
 	}

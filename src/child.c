@@ -97,15 +97,17 @@ child_serve(struct child *c)
 	/* Every field defined before it is read, whatever path the session took. */
 	memset(&res, 0, sizeof(res));
 	echo_session(c->fd, c->limits, c->buf, ECHOD_BUFSIZE, &res);
-	if (c->peer != NULL)
-		sockaddr_text(c->peer, peer, sizeof(peer));
-	else
-		(void)snprintf(peer, sizeof(peer), "stdin");
-	log_msg(VERB_VERBOSE, "close %s received=%llu sent=%llu end=%s%s%s",
-	    peer, (unsigned long long)res.received,
-	    (unsigned long long)res.sent, end_name(res.end),
-	    res.end == SESSION_ERROR ? " error=" : "",
-	    res.end == SESSION_ERROR ? strerror(res.errnum) : "");
+	if (log_wants(VERB_VERBOSE)) {
+		if (c->peer != NULL)
+			sockaddr_text(c->peer, peer, sizeof(peer));
+		else
+			(void)snprintf(peer, sizeof(peer), "stdin");
+		log_msg(VERB_VERBOSE, "close %s received=%llu sent=%llu "
+		    "end=%s%s%s", peer, (unsigned long long)res.received,
+		    (unsigned long long)res.sent, end_name(res.end),
+		    res.end == SESSION_ERROR ? " error=" : "",
+		    res.end == SESSION_ERROR ? strerror(res.errnum) : "");
+	}
 	/*
 	 * The socket closes as the process ends, its very last act, after
 	 * the flag: a client that has read our EOF may reconnect at once,

@@ -37,6 +37,12 @@ emit(char *buf, size_t size, int len)
 	errno = saved;
 }
 
+bool
+log_wants(int level)
+{
+	return log_enabled && level <= log_level;
+}
+
 void
 log_msg(int level, const char *fmt, ...)
 {
@@ -45,7 +51,7 @@ log_msg(int level, const char *fmt, ...)
 	int len;
 	int more;
 
-	if (!log_enabled || level > log_level)
+	if (!log_wants(level))
 		return;
 	len = snprintf(buf, sizeof(buf), "echod[%ld]: ", (long)getpid());
 	if (len < 0 || (size_t)len >= sizeof(buf))

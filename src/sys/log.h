@@ -2,12 +2,16 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct stats;
 
 /* Set the verbosity (enum verbosity); enabled false silences everything. */
 void	log_init(int verbosity, int enabled);
+
+/* Would a line at this level be written? Callers ask before formatting one. */
+bool	log_wants(int level);
 
 /* A line at the given level (VERB_QUIET lines always appear). */
 void	log_msg(int level, const char *fmt, ...)
