@@ -3,8 +3,9 @@
 
 CC	?= cc
 # Embedded targets: CROSS_COMPILE=aarch64-linux-gnu- builds with that prefix's
-# gcc into build/aarch64-linux-gnu/; STATIC=1 links fully static into
-# build/static/ (with musl-gcc unless CC is given). See README.md, "Embedded".
+# gcc into build/aarch64-linux-gnu/; STATIC=1 is the fast build, a static-PIE
+# against musl in build/static/ (with musl-gcc unless CC is given). See
+# README.md, "Embedded".
 CROSS_COMPILE ?=
 STATIC	?=
 ifneq ($(filter default environment,$(origin CC)),)
@@ -26,7 +27,22 @@ WARN	:= -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wformat=2 -Werror
 HARDEN_CF := $(if $(CROSS_COMPILE),$(if $(filter aarch64%,$(notdir $(CROSS_COMPILE))),-mbranch-protection=standard),-fcf-protection)
 HARDEN	:= -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
 	   -fstack-clash-protection $(HARDEN_CF)
-HARDEN_LD := $(if $(filter 1,$(STATIC)),-static,-pie) -Wl,-z,relro,-z,now,-z,noexecstack
+HARDEN_LD := $(if $(filter 1,$(STATIC)),-static-pie,-pie) -Wl,-z,relro,-z,now,-z,noexecstack
+# STATIC=1 links a static-PIE by hand: Debian's musl-gcc.specs knows no
+# -static-pie (its start file is always Scrt1.o, and its link spec drops the
+# -static and --no-dynamic-linker that -static-pie means). So the gcc that
+# musl-gcc wraps (its COLLECT_GCC) links, with -nostdlib -nostartfiles,
+# musl's self-relocating rcrt1.o, crti.o, gcc's crtbeginS.o, the objects,
+# musl's libc.a, libgcc, crtendS.o and crtn.o. musl's directory is the one
+# of the crti.o that $(CC) itself links (its -### link line): not hard-coded.
+ifeq ($(STATIC),1)
+STATIC_GCC = $(shell $(CC) -v 2>&1 | sed -n 's/^COLLECT_GCC=//p')
+MUSL_LIB = $(patsubst %/,%,$(dir $(shell $(CC) -\#\#\# -o x x.o 2>&1 | tr ' ' '\n' | tr -d '"' | grep '/crti\.o$$' | head -n 1)))
+STATIC_PIE_LINK = $(STATIC_GCC) $(CFLAGS) $(HARDEN_LD) -nostdlib -nostartfiles $(LDFLAGS) \
+	-o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(STATIC_GCC) -print-file-name=crtbeginS.o) \
+	$^ $(MUSL_LIB)/libc.a $(shell $(STATIC_GCC) -print-libgcc-file-name) \
+	$(shell $(STATIC_GCC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+endif
 ECHOD_CFLAGS := $(STD) $(WARN) -Isrc
 
 # The tree is the proof boundary (README.md, "Layout"); every list below is a
@@ -58,7 +74,12 @@ $(BUILD)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ECHOD_CFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
 $(BUILD)/echod: $(call CORE_OBJ,$(BUILD)) $(call SHELL_OBJ,$(BUILD))
+ifeq ($(STATIC),1)
+	@test -f "$(MUSL_LIB)/rcrt1.o" || { echo "static: no rcrt1.o in '$(MUSL_LIB)' (musl's directory, from $(CC) -###): is $(CC) musl-gcc?"; exit 1; }
+	$(STATIC_PIE_LINK)
+else
 	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^
+endif
 
 # --- sanitizer build (integration tests) -------------------------------------
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -103,7 +124,7 @@ deps:
 # (its output in build/logs/STEP.log), sums the "N passed, N failed" lines the
 # steps print and fails if any step failed. A step is a target that runs one
 # script; a fragment (mk/*.mk) defines its target, and it is run from here.
-CHECK_STEPS := deps all core-purity unit integration faults soak-quick \
+CHECK_STEPS := deps all core-purity unit integration integration-static faults soak-quick \
 	fuzz-check lint hardening sandbox-test proofs bench-smoke dist-check \
 	check-cross
 check:

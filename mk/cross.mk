@@ -1,6 +1,7 @@
-# mk/cross.mk: embedded targets: the static musl build, the ARM cross builds,
-# `make size`, and `make check-cross` (qemu-user suite + armhf replay of the
-# fuzz corpora against the pure core). Each build is a sub-make given its own
+# mk/cross.mk: embedded targets: the static-PIE musl build (and the
+# integration suite against it), the ARM cross builds, `make size`, and
+# `make check-cross` (qemu-user suite + armhf replay of the fuzz corpora
+# against the pure core). Each build is a sub-make given its own
 # variables on its command line; nothing here changes the main build's flags.
 
 CROSS_ARCHES	:= aarch64-linux-gnu arm-linux-gnueabihf
@@ -9,7 +10,7 @@ CROSS_DIR	:= build/cross
 CROSS_REPLAY	:= numbers options address echobuf
 CROSS_REPLAY_SECONDS ?= 10
 
-.PHONY: static cross-builds size check-cross cross-replay-bin
+.PHONY: static cross-builds size check-cross cross-replay-bin integration-static
 
 # Each build in its own directory; every variable that picks it is given, so
 # nothing from the parent's command line leaks in. musl-gcc has no Linux UAPI
@@ -24,6 +25,11 @@ cross-builds: static
 
 size: static
 	@sh tests/cross/size.sh
+
+# The integration suite's every case against the static-PIE musl binary, as
+# against the glibc release build (make check: after integration).
+integration-static: static
+	@ECHOD_BUILD=static python3 tests/integration/run.py
 
 # --- armhf replay of the fuzz corpora ---------------------------------------
 # Links each pure-core harness present in fuzz/ with a plain replay main and

@@ -1,4 +1,5 @@
-# mk/lint.mk: static analysis gate (lint), hardened-binary check (hardening),
+# mk/lint.mk: static analysis gate (lint), hardened-binary check (hardening,
+# of both release builds),
 # and the seccomp sandbox tests (sandbox-test). Builds only under $(BUILD)/lint.
 .PHONY: lint hardening sandbox-test count-suppressions misra
 
@@ -15,8 +16,13 @@ misra:
 count-suppressions:
 	@sh ci/count-suppressions
 
-hardening: $(BUILD)/echod
-	@CC="$(CC)" sh ci/hardening-check $(BUILD)/echod
+# Both release builds: the glibc one and the static-PIE musl one (make static,
+# a sub-make). Each binary's own lines, then the sum of both.
+hardening: $(BUILD)/echod static
+	@{ echo "--- $(BUILD)/echod"; CC="$(CC)" sh ci/hardening-check $(BUILD)/echod; \
+	   echo "--- build/static/echod"; CC=musl-gcc sh ci/hardening-check build/static/echod; } | \
+	awk '{print} $$1 == "hardening:" && $$3 == "passed," && $$5 == "failed" {p += $$2; f += $$4} \
+	     END {printf "hardening: %d passed, %d failed\n", p, f; exit f > 0 || p == 0}'
 
 # Test-only build: the child attempts open(2) once confined (must die of SIGSYS).
 $(LINT_DIR)/selftest:

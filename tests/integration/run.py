@@ -2,15 +2,18 @@
 """tests/integration/run.py: the integration suite: drives the real echod binary over loopback.
 
 Runs every case against the sanitizer build (build/asan/echod) and the
-release build (build/echod), then a small subset under valgrind. A case
+release build (build/echod), then a small subset under valgrind; on
+request (make integration-static) every case against the static-PIE musl
+build (build/static/echod), a release binary too. A case
 fails on a wrong answer, on any sanitizer or valgrind report in the
 server's stderr, or when a server it started does not exit 0 on SIGTERM.
 Touches only 127.0.0.1 and ::1, bounds every wait, kills only its own pids.
 tests/cross/run.py runs a subset of these cases (Build, make_case) on the
 cross builds, with qemu-user as the wrapper the way valgrind is here.
 
-    python3 tests/integration/run.py [-k SUBSTRING] [--builds asan,release,valgrind]
+    python3 tests/integration/run.py [-k SUBSTRING] [--builds asan,release,valgrind,static]
     ECHOD_BUILD=asan python3 tests/integration/run.py             (that build only)
+    ECHOD_BUILD=static python3 tests/integration/run.py           (the musl build only)
     ECHOD_BIN=path/to/echod python3 tests/integration/run.py    (that binary only)
 """
 import argparse
@@ -38,14 +41,20 @@ VALGRIND = ["valgrind", "--trace-children=yes", "--error-exitcode=1",
 
 
 class Build:
-    """A binary to test, maybe under a wrapper (valgrind)."""
+    """A binary to test, maybe under a wrapper (valgrind); libc: the C
+    library it is linked with ("musl" for the static build), whose words
+    its error lines use."""
 
-    def __init__(self, name, path, wrapper=None, extra=(), ready_timeout=15.0):
+    def __init__(self, name, path, wrapper=None, extra=(), ready_timeout=15.0, libc="glibc"):
         self.name = name
         self.path = path
         self.wrapper = wrapper
         self.extra = list(extra)
         self.ready_timeout = ready_timeout
+        self.libc = libc
+
+    def strerror(self, code):
+        return et.strerror(code, self.libc)
 
     def argv(self, args):
         return (self.wrapper or []) + [self.path] + self.extra + list(args)
@@ -807,11 +816,11 @@ def bind_in_use(c):
             rc, out, err = c.run(["-l", host, "-p", str(port)])
         finally:
             t.close()
-        want = "echod: bind %s: Address already in use\n" % (text % port)
+        want = "echod: bind %s: %s\n" % (text % port, c.b.strerror(errno.EADDRINUSE))
         check(rc == 71 and err == want, "%s: %s %r, want 71 %r" % (host, rc, err, want))
     # An address that is not ours (TEST-NET-1): bind fails, 71, one line.
     rc, out, err = c.run(["-l", "192.0.2.1", "-p", "7007"])
-    want = "echod: bind 192.0.2.1:7007: Cannot assign requested address\n"
+    want = "echod: bind 192.0.2.1:7007: %s\n" % c.b.strerror(errno.EADDRNOTAVAIL)
     check(rc == 71 and err == want, "192.0.2.1: %s %r, want 71 %r" % (rc, err, want))
 
 
@@ -819,7 +828,7 @@ def setup_failure_line(c):
     """The server's tables cannot be mapped (RLIMIT_DATA of 1 MiB against
     --max-clients 65535: 1.3 MB of slots): a start-up failure, so one line
     'echod: setup: WHY' and exit 71, before any listening line."""
-    if c.b.name != "release":
+    if c.b.name not in ("release", "static"):
         return ("skip", "the sanitizer's own mappings need more than the limit")
     lim = 1 << 20
 
@@ -829,7 +838,7 @@ def setup_failure_line(c):
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=20,
                        env=et.base_env(), preexec_fn=data_limit)
     err = p.stderr.decode("utf-8", "replace")
-    want = "echod: setup: Cannot allocate memory\n"
+    want = "echod: setup: %s\n" % c.b.strerror(errno.ENOMEM)
     check(p.returncode == 71 and err == want and p.stdout == b"",
           "%s %r, want 71 %r" % (p.returncode, err, want))
 
@@ -1765,6 +1774,8 @@ def main():
             builds.append(Build("asan", et.BINARIES["asan"]))
         elif name == "release":
             builds.append(Build("release", et.BINARIES["release"]))
+        elif name == "static":
+            builds.append(Build("static", et.BINARIES["static"], libc="musl"))
         elif name == "valgrind":
             # Valgrind cannot run a process under a seccomp filter (the
             # child's prctl fails with EPERM and it refuses to serve), so

@@ -7,6 +7,7 @@ server's processes through /proc, counts results, and kills only the pids
 it started. A helper lives here once; a suite keeps only what is its own.
 """
 import contextlib
+import errno
 import fcntl
 import itertools
 import os
@@ -25,6 +26,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BINARIES = {
     "asan": os.path.join(ROOT, "build", "asan", "echod"),
     "release": os.path.join(ROOT, "build", "echod"),
+    # The fast build (make STATIC=1): static-PIE against musl.
+    "static": os.path.join(ROOT, "build", "static", "echod"),
+}
+# Where musl's strerror(3) text differs from glibc's (os.strerror here), for
+# the cases that compare a whole error line against the static build;
+# measured with musl 1.2.3 (Debian 12).
+MUSL_STRERROR = {
+    errno.EADDRINUSE: "Address in use",
+    errno.EADDRNOTAVAIL: "Address not available",
+    errno.ENOMEM: "Out of memory",
 }
 SANITIZER_ENV = {
     "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=1:halt_on_error=1",
@@ -89,6 +100,13 @@ def read_log(f):
             return b"".join(chunks).decode("utf-8", "replace")
         chunks.append(b)
         off += len(b)
+
+
+def strerror(code, libc="glibc"):
+    """strerror(code) as the binary's C library words it ("glibc" or "musl")."""
+    if libc == "musl" and code in MUSL_STRERROR:
+        return MUSL_STRERROR[code]
+    return os.strerror(code)
 
 
 def binary():
