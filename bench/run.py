@@ -2,10 +2,14 @@
 """run.py: `make bench` / `make bench-quick`: echod against its peers on 127.0.0.1, interleaved, medians with min-max.
 
 Every run gets a fresh server; rounds go A B C ... A B C ..., so slow drifts
-of a shared machine hit every server alike. Prints a table with ratios to
-echod, then the performance targets (bench/README.md), met or not. Never pass/fail on speed: the
-exit status is non-zero only when a load generator found a wrong echo from
-echod or the reference server (or could not run).
+of a shared machine hit every server alike. Both builds of echod are rows:
+the default (glibc) and the fast build (static-PIE against musl). Prints a
+table with the ratios of each build to every peer, the memory test (Pss per
+idle connection, the children's seccomp mode, the parent's RSS), then the
+performance targets (bench/README.md): target, build, measured, met or not.
+Never pass/fail on speed: the exit status is non-zero only when a load
+generator found a wrong echo from either echod or the reference server (or
+could not run).
 """
 import argparse
 import datetime
@@ -21,11 +25,22 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import peers  # noqa: E402
 
-ALL = ["echod", "echod-nosb", "ref", "limit", "socat-exec", "socat-pipe",
-       "tcpserver", "xinetd"]
+# The two builds of echod are the subjects: "echod" is the default build
+# (glibc, dynamic PIE, build/echod), "echod-static" the fast build (static-PIE
+# against musl, build/static/echod, `make static`). Both are measured in the
+# same interleaved rounds as every peer.
+BUILDS = ["echod", "echod-static"]
+ALL = ["echod", "echod-static", "echod-nosb", "ref", "limit", "socat-exec",
+       "socat-pipe", "tcpserver", "xinetd"]
 ECHOERS = [p for p in ALL if p not in ("limit", "echod-nosb")]
+# Where the fast build is, relative to the tree (--static overrides).
+STATIC = os.path.join("build", "static", "echod")
+# Rounds of connrate32 in full mode: its targets are judged on medians of at
+# least 7 interleaved rounds. The extra rounds after the others' last one run
+# connrate32 alone, still over every server in turn.
+CONNRATE32_ROUNDS = 7
 
-# name: (mode, loadgen args, peers, unit, full-mode args override)
+# name: (mode, loadgen args, peers, unit)
 TESTS_FULL = [
     ("connrate32", "connrate", ["-c", 32, "-d", 3000, "-t", 5000], ALL, "conn/s"),
     ("connrate256", "connrate", ["-c", 256, "-d", 3000, "-t", 5000], ALL, "conn/s"),
@@ -45,6 +60,8 @@ TESTS_QUICK = [
 def start(name, build):
     if name == "echod":
         return peers.start("echod", build, ["--max-clients", "1000"])
+    if name == "echod-static":
+        return peers.start("echod", build, ["--max-clients", "1000"], binary=STATIC)
     if name == "echod-nosb":
         return peers.start("echod", build, ["--max-clients", "1000", "--no-sandbox"])
     if name.startswith("echod-"):	# a variant built by hand as build/bench/NAME
@@ -96,68 +113,96 @@ def summarize(results, tests):
 
 def table(rows, tests):
     out = []
-    out.append("%-12s %-11s %10s %19s %9s %7s %10s" % (
-        "test", "server", "median", "min-max", "p99 ms", "errors",
-        "echod/peer"))
+    out.append("%-12s %-12s %10s %19s %9s %7s %3s %10s %10s" % (
+        "test", "server", "median", "min-max", "p99 ms", "errors", "n",
+        "echod/peer", "static/peer"))
     for t in tests:
         name, unit = t[0], t[4]
-        e = rows[name].get("echod", {}).get("median", 0.0)
+        subj = [rows[name].get(b, {}).get("median") for b in BUILDS]
         for p in t[3]:
             r = rows[name].get(p)
             if r is None:
                 continue
-            ratio = e / r["median"] if r["median"] > 0 else float("inf")
-            out.append("%-12s %-11s %10.0f %19s %9s %7d %10.2f" % (
+            cells = []
+            for e in subj:
+                if e is None:
+                    cells.append("-")
+                elif r["median"] > 0:
+                    cells.append("%.2f" % (e / r["median"]))
+                else:
+                    cells.append("inf")
+            out.append("%-12s %-12s %10.0f %19s %9s %7d %3d %10s %10s" % (
                 name, p, r["median"], "%.0f-%.0f" % (r["min"], r["max"]),
                 "-" if r["p99"] is None else "%.1f" % r["p99"], r["errors"],
-                ratio))
+                r["n"], cells[0], cells[1]))
         out.append("%-12s (%s)" % ("", unit))
     return "\n".join(out)
 
 
 def targets(rows, mem):
-    """The performance targets (bench/README.md): list of (text, measured, met)."""
+    """The performance targets (bench/README.md): list of (target, build,
+    measured, met). Each ratio is of medians from the same interleaved rounds."""
     got = []
+    label = {"echod": "glibc", "echod-static": "static"}
 
-    def ratio(test, peer):
+    def ratio(test, build, peer):
         r = rows.get(test, {})
-        if "echod" not in r or peer not in r or r[peer]["median"] <= 0:
+        if build not in r or peer not in r or r[peer]["median"] <= 0:
             return None
-        return r["echod"]["median"] / r[peer]["median"]
+        return r[build]["median"] / r[peer]["median"]
 
-    for peer, want in (("xinetd", 2.5), ("socat-exec", 3.0), ("socat-pipe", 3.0),
-                       ("tcpserver", 4.0), ("ref", 1.0), ("limit", 0.85)):
-        x = ratio("connrate32", peer)
+    def vs(test, build, peer, want, text=None):
+        x = ratio(test, build, peer)
         if x is not None:
-            got.append(("connrate 32 clients: echod >= %.2fx %s" % (want, peer),
-                        "%.2fx" % x, x >= want))
-    r = rows.get("connrate256", {}).get("echod")
-    if r:
-        got.append(("connrate 256 clients (--max-clients 1000): p99 < 100 ms",
-                    "median p99 %.1f ms (worst round %.1f)" % (r["p99"], r["p99max"]),
-                    r["p99"] < 100))
-        got.append(("connrate 256 clients: zero errors", "%d errors" % r["errors"],
-                    r["errors"] == 0))
-    for test in ("stream1", "stream8"):
-        rr = rows.get(test, {})
-        others = [(v["median"], p) for p, v in rr.items()
-                  if not p.startswith("echod")]
-        if "echod" in rr and others:
-            best, bp = max(others)
-            x = rr["echod"]["median"] / best
-            got.append(("%s: echod >= 1.0x best peer (%s)" % (test, bp),
-                        "%.2fx" % x, x >= 1.0))
-    x = ratio("pingpong1", "ref")
-    if x is not None:
-        got.append(("pingpong 1 byte: echod >= 1.0x ref", "%.2fx" % x, x >= 1.0))
-    if mem:
-        got.append(("Pss per idle connection <= 40 KiB (256 idle)",
-                    "%.1f KiB (ref server %.1f KiB)" % (mem["pss_kib"],
-                                                         mem["ref_pss_kib"]),
-                    mem["pss_kib"] <= 40))
-        got.append(("parent RSS flat after %d connections" % mem["conns"],
-                    "%d KiB -> %d KiB" % (mem["rss_before"], mem["rss_after"]),
-                    mem["rss_after"] - mem["rss_before"] <= 16))
+            got.append((text or "connrate 32: >= %.2fx %s" % (want, peer),
+                        label[build], "%.2fx" % x, x >= want))
+
+    vs("connrate32", "echod-static", "ref", 1.25)
+    vs("connrate32", "echod-static", "limit", 1.0)
+    vs("connrate32", "echod-static", "xinetd", 3.0)
+    vs("connrate32", "echod", "ref", 1.0)
+    for b in BUILDS:
+        r = rows.get("connrate256", {}).get(b)
+        if r and r["p99"] is not None:
+            got.append(("connrate 256: p99 < 100 ms, zero errors", label[b],
+                        "p99 %.1f ms (worst %.1f), %d errors" % (
+                            r["p99"], r["p99max"], r["errors"]),
+                        r["p99"] < 100 and r["errors"] == 0))
+    for b in BUILDS:
+        for test in ("stream1", "stream8", "pingpong1", "pingpong64"):
+            rr = rows.get(test, {})
+            others = [(v["median"], p) for p, v in rr.items()
+                      if not p.startswith("echod")]
+            if b in rr and others:
+                best, bp = max(others)
+                x = rr[b]["median"] / best if best > 0 else float("inf")
+                got.append(("%s: >= 1.0x best peer (%s)" % (test, bp), label[b],
+                            "%.2fx" % x, x >= 1.0))
+    for b in BUILDS:
+        m = (mem or {}).get(b)
+        if not m:
+            continue
+        got.append(("Pss per idle connection <= 32 KiB (%d idle)" % m["children"],
+                    label[b], "%.1f KiB" % m["pss_kib"], m["pss_kib"] <= 32))
+        n = m["syscalls"]
+        got.append(("system calls a confined child may make <= 4", label[b],
+                    "%s (Seccomp: %s)" % ("?" if n is None else n, m["seccomp"]),
+                    n is not None and n <= 4))
+    # Earlier targets, still standing (bench/README.md, older runs).
+    for b in BUILDS:
+        for peer, want in (("socat-exec", 3.0), ("socat-pipe", 3.0),
+                           ("tcpserver", 4.0)):
+            vs("connrate32", b, peer, want,
+               "earlier: connrate 32: >= %.2fx %s" % (want, peer))
+    vs("connrate32", "echod", "xinetd", 2.5, "earlier: connrate 32: >= 2.50x xinetd")
+    vs("connrate32", "echod", "limit", 0.85, "earlier: connrate 32: >= 0.85x limit")
+    for b in BUILDS:
+        m = (mem or {}).get(b)
+        if m and "rss_before" in m:
+            got.append(("earlier: parent RSS flat after %d connections" % m["conns"],
+                        label[b], "%d -> %d KiB, %d errors" % (
+                            m["rss_before"], m["rss_after"], m["errors"]),
+                        m["rss_after"] - m["rss_before"] <= 16 and m["errors"] == 0))
     return got
 
 
@@ -169,8 +214,23 @@ def kib(path, field):
     return 0
 
 
-def pss_per_conn(build, name, n=256):
-    """Sum of the children's Pss over n idle connections, KiB per connection."""
+# Seccomp: field of /proc/PID/status -> system calls the process may make:
+# 1 (strict) allows read, write, exit and rt_sigreturn, nothing else; 0 is
+# unconfined, and a filter's allow-list (2) is not readable from /proc.
+SECCOMP_CALLS = {"1": 4}
+
+
+def status_field(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return line.split(":", 1)[1].strip()
+    return None
+
+
+def idle_children(build, name, n):
+    """n idle connections to server `name` (each echoed one byte first).
+    Returns (children's Pss sum KiB / children, children, their Seccomp: values)."""
     srv = start(name, build)
     socks = []
     try:
@@ -188,17 +248,17 @@ def pss_per_conn(build, name, n=256):
                 break
             time.sleep(0.05)
         total = sum(kib("/proc/%d/smaps_rollup" % k, "Pss") for k in kids)
-        return total / max(len(kids), 1), len(kids)
+        modes = sorted({status_field(k, "Seccomp") for k in kids})
+        return total / max(len(kids), 1), len(kids), modes
     finally:
         for s in socks:
             s.close()
         srv.stop()
 
 
-def memory(build, conns):
-    pss, nk = pss_per_conn(build, "echod")
-    ref_pss, _ = pss_per_conn(build, "ref")
-    srv = start("echod", build)
+def parent_rss(build, name, conns):
+    """The server's VmRSS after 2 000 warm-up connections and after conns more."""
+    srv = start(name, build)
     try:
         peers.loadgen(build, srv.port, "connrate", ["-c", 32, "-n", 2000, "-d", 60000])
         before = kib("/proc/%d/status" % srv.pid, "VmRSS")
@@ -208,27 +268,54 @@ def memory(build, conns):
         after = kib("/proc/%d/status" % srv.pid, "VmRSS")
     finally:
         srv.stop()
-    return {"pss_kib": pss, "children": nk, "ref_pss_kib": ref_pss,
-            "conns": int(res.get("ok", 0)), "errors": int(res.get("errors", 0)),
+    return {"conns": int(res.get("ok", 0)), "errors": int(res.get("errors", 0)),
             "rss_before": before, "rss_after": after, "rc": rc}
 
 
+def memory(build, conns, idle=50, builds=BUILDS):
+    """Per build: Pss per idle connection, what a confined child may call, and
+    (conns > 0) the parent's RSS over many connections; and the reference
+    server's Pss per idle connection."""
+    out = {}
+    for b in builds:
+        pss, nk, modes = idle_children(build, b, idle)
+        m = {"pss_kib": pss, "children": nk, "seccomp": "/".join(
+            str(x) for x in modes), "syscalls": None}
+        if len(modes) == 1 and modes[0] in SECCOMP_CALLS:
+            m["syscalls"] = SECCOMP_CALLS[modes[0]]
+        if conns:
+            m.update(parent_rss(build, b, conns))
+        out[b] = m
+    out["ref"] = {"pss_kib": idle_children(build, "ref", idle)[0]}
+    return out
+
+
 def main():
+    global STATIC
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--full", action="store_true")
     g.add_argument("--quick", action="store_true")
     ap.add_argument("--build", default="build")
-    ap.add_argument("--rounds", type=int, default=0)
+    ap.add_argument("--static", default=STATIC,
+                    help="the fast build's binary (default %s)" % STATIC)
+    ap.add_argument("--rounds", type=int, default=0,
+                    help="rounds of every test (default: quick 3; full 5, "
+                    "connrate32 %d)" % CONNRATE32_ROUNDS)
     ap.add_argument("--only", default="", help="comma-separated peers")
-    ap.add_argument("--tests", default="", help="comma-separated tests")
+    ap.add_argument("--tests", default="",
+                    help="comma-separated tests; 'memory' is the memory test")
     a = ap.parse_args()
+    STATIC = a.static
     quick = not a.full
     tests = TESTS_QUICK if quick else TESTS_FULL
     rounds = a.rounds or (3 if quick else 5)
+    want = {t[0]: rounds for t in tests}
+    if not quick and not a.rounds:
+        want["connrate32"] = max(rounds, CONNRATE32_ROUNDS)
     # Seconds for the rounds, leaving room for the memory test: make bench
-    # must end within 15 minutes, make bench-quick within 2.
-    budget = 75 if quick else 690
+    # must end within 17 minutes, make bench-quick within 2.
+    budget = 75 if quick else 870
     if a.tests:
         tests = [t for t in tests if t[0] in a.tests.split(",")]
     if a.only:
@@ -239,16 +326,28 @@ def main():
     missing = [p for p, tool in (("socat-exec", "socat"), ("socat-pipe", "socat"),
                                  ("tcpserver", "tcpserver"), ("xinetd", "xinetd"))
                if shutil.which(tool) is None]
-    if missing:
+    if not os.path.exists(os.path.join(peers.ROOT, STATIC)):
+        print("bench: no %s (make static), echod-static skipped" % STATIC)
+        missing.append("echod-static")
+    elif missing:
         print("bench: not installed (make deps), skipped: %s" % ", ".join(missing))
+    if missing:
         tests = [(t[0], t[1], t[2], [p for p in t[3] if p not in missing], t[4])
                  for t in tests]
     t0 = time.monotonic()
     results = {t[0]: {p: [] for p in t[3]} for t in tests}
-    print("bench: %s, %d rounds, %s, %d cpus" % (
-        "quick" if quick else "full", rounds, os.uname().release, os.cpu_count()))
-    for rnd in range(rounds):
+    spent = {t[0]: [] for t in tests}	# seconds per round, per test
+    most = max([want[t[0]] for t in tests] or [0])
+    print("bench: %s, %s rounds, %s, %d cpus, load %.2f" % (
+        "quick" if quick else "full",
+        ", ".join(sorted({"%s %d" % (t[0], want[t[0]]) for t in tests})) or "no",
+        os.uname().release, os.cpu_count(), os.getloadavg()[0]))
+    done = 0
+    for rnd in range(most):
         for t in tests:
+            if rnd >= want[t[0]]:
+                continue
+            t1 = time.monotonic()
             for p in t[3]:
                 r = one_run(a.build, t, p)
                 results[t[0]][p].append(r)
@@ -256,44 +355,61 @@ def main():
                     print("  round %d %s %s: errors=%d %s" % (
                         rnd + 1, t[0], p, int(r.get("errors", -1)),
                         "; ".join(r.get("err", []))), flush=True)
+            spent[t[0]].append(time.monotonic() - t1)
+        done = rnd + 1
         took = time.monotonic() - t0
-        print("round %d done (%.0f s)" % (rnd + 1, took), flush=True)
+        print("round %d done (%.0f s, load %.2f)" % (done, took, os.getloadavg()[0]),
+              flush=True)
         # A loaded machine slows every round: past the minimum of 3 rounds,
         # stop when another round would break the time budget.
-        if rnd + 1 >= 3 and rnd + 1 < rounds and \
-                took + took / (rnd + 1) > budget:
+        nxt = sum(statistics.mean(spent[t[0]]) for t in tests
+                  if done < want[t[0]] and spent[t[0]])
+        if done >= 3 and done < most and took + nxt > budget:
             print("bench: stopping after %d rounds (time budget %d s)" % (
-                rnd + 1, budget))
-            rounds = rnd + 1
+                done, budget))
             break
     rows = summarize(results, tests)
     mem = None
-    if not a.tests and not a.only:
-        mem = memory(a.build, 10000 if quick else 100000)
+    if (not a.tests or "memory" in a.tests.split(",")) and not a.only:
+        mem = memory(a.build, 10000 if quick else 100000,
+                     builds=[b for b in BUILDS if b not in missing])
     print()
     print(table(rows, tests))
     if mem:
         print()
-        print("memory: children's Pss over %d idle connections: %.1f KiB each "
-              "(reference server %.1f KiB); parent VmRSS %d KiB before, %d KiB "
-              "after %d more connections (%d errors)" % (
-                  mem["children"], mem["pss_kib"], mem["ref_pss_kib"],
-                  mem["rss_before"], mem["rss_after"], mem["conns"], mem["errors"]))
+        for b in BUILDS:
+            m = mem.get(b)
+            if not m:
+                continue
+            line = ("memory %s: children's Pss over %d idle connections: %.1f KiB "
+                    "each; children's Seccomp: %s" % (
+                        b, m["children"], m["pss_kib"], m["seccomp"]))
+            if "rss_before" in m:
+                line += ("; parent VmRSS %d KiB before, %d KiB after %d more "
+                         "connections (%d errors)" % (
+                             m["rss_before"], m["rss_after"], m["conns"], m["errors"]))
+            print(line)
+        print("memory ref: children's Pss: %.1f KiB each" % mem["ref"]["pss_kib"])
+    got = targets(rows, mem)
     print()
     print("targets:")
-    for text, val, ok in targets(rows, mem):
-        print("  %-58s %-34s %s" % (text, val, "met" if ok else "NOT met"))
+    print("  %-48s %-6s %-40s %s" % ("target", "build", "measured", "met?"))
+    for text, build, val, ok in got:
+        print("  %-48s %-6s %-40s %s" % (text, build, val, "met" if ok else "NOT met"))
     out = os.path.join(peers.ROOT, a.build, "bench",
                        "results-%s.json" % ("subset" if a.tests or a.only else
                                             "quick" if quick else "full"))
     with open(out, "w") as f:
-        json.dump({"date": datetime.date.today().isoformat(), "rows": rows,
-                   "mem": mem, "rounds": rounds}, f, indent=1)
+        json.dump({"date": datetime.datetime.now().isoformat(timespec="seconds"),
+                   "rows": rows, "mem": mem,
+                   "rounds": {t[0]: len(next(iter(results[t[0]].values()), []))
+                              for t in tests},
+                   "targets": got, "static": STATIC}, f, indent=1)
     print("\nbench: %.0f s; raw results in %s" % (time.monotonic() - t0, out))
-    bad = [(t, p) for t in rows for p in ("echod", "ref")
+    bad = [(t, p) for t in rows for p in ("echod", "echod-static", "ref")
            if p in rows[t] and rows[t][p]["errors"] > 0 and t != "connrate256"]
-    if mem and mem["errors"]:
-        bad.append(("memory", "echod"))
+    if mem:
+        bad += [("memory", b) for b in BUILDS if mem.get(b, {}).get("errors")]
     if bad:
         print("bench: wrong echoes or errors from %s" % bad)
         return 1

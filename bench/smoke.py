@@ -4,7 +4,8 @@
 Never judges speed. Checks that the load generator exits non-zero and names
 the fault against bench/badecho (flipped byte, truncated echo, extra byte),
 exits zero against a correct server, and that every mode runs clean against
-the release echod, the reference server and the fork+close limit.
+the release echod, the reference server and the fork+close limit, and
+connrate and stream against the fast build (build/static/echod, --static).
 """
 import argparse
 import os
@@ -61,7 +62,7 @@ def detection(build):
             srv.stop()
 
 
-def smoke(build):
+def smoke(build, static):
     """About five seconds of every mode against real servers: all correct."""
     plan = [
         ("echod", "connrate", ["-c", 8, "-d", 1000]),
@@ -73,9 +74,14 @@ def smoke(build):
         ("ref", "connrate", ["-c", 8, "-d", 500]),
         ("ref", "stream", ["-c", 2, "-M", 4, "-t", 30000]),
         ("limit", "connrate", ["-c", 8, "-d", 500, "-x"]),
+        ("echod-static", "connrate", ["-c", 8, "-d", 500]),
+        ("echod-static", "stream", ["-c", 2, "-M", 4, "-t", 30000]),
     ]
     for peer, mode, args in plan:
-        srv = peers.start(peer, build, ["--max-clients", "1000"])
+        if peer == "echod-static":
+            srv = peers.start("echod", build, ["--max-clients", "1000"], binary=static)
+        else:
+            srv = peers.start(peer, build, ["--max-clients", "1000"])
         try:
             rc, res, err = peers.loadgen(build, srv.port, mode, args, timeout=60)
         finally:
@@ -104,6 +110,7 @@ def smoke(build):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
+    ap.add_argument("--static", default=os.path.join("build", "static", "echod"))
     a = ap.parse_args()
     try:
         t = subprocess.run([os.path.join(peers.ROOT, a.build, "bench", "test_pattern")],
@@ -112,11 +119,12 @@ def main():
               t.stdout)
     except subprocess.TimeoutExpired:
         check("test_pattern", False, "(timeout: no result after 60s)")
-    for part in (detection, smoke):
+    for name, part in (("detection", lambda: detection(a.build)),
+                       ("smoke", lambda: smoke(a.build, a.static))):
         try:
-            part(a.build)
+            part()
         except subprocess.TimeoutExpired as e:  # every loadgen run is bounded: a hang fails, named
-            check(part.__name__, False, "(timeout: %s)" % e)
+            check(name, False, "(timeout: %s)" % e)
     return RESULTS.finish()
 
 
