@@ -290,6 +290,83 @@ def memory(build, conns, idle=50, builds=BUILDS):
     return out
 
 
+# `--tests perf`: what a connection costs the server, counted by perf stat
+# (software events and syscall tracepoints only, so counts, not samples).
+PERF_ALL = "task-clock,page-faults"
+PERF_PARENT = PERF_ALL + ",context-switches," + ",".join(
+    "syscalls:sys_enter_" + c for c in ("accept", "accept4", "poll", "ppoll",
+                                        "clone", "fork", "wait4"))
+
+
+def perf_read(path):
+    got = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.strip().split(",")
+            if len(fields) > 2 and not line.startswith("#"):
+                try:
+                    got[fields[2].replace("syscalls:sys_enter_", "")] = float(fields[0])
+                except ValueError:
+                    pass
+    return got
+
+
+def perf_costs(build, name, conns):
+    """perf stat attached to a server over conns connections at 32 clients:
+    the server with every child it forks, and the parent alone (its syscalls:
+    how many accepts one poll wake-up takes)."""
+    import signal
+    import tempfile
+    srv = start(name, build)
+    tmp = tempfile.TemporaryDirectory(prefix="bench-perf-")
+    outs = [os.path.join(tmp.name, x) for x in ("all", "parent")]
+    procs = []
+    try:
+        for out, extra, evs in ((outs[0], [], PERF_ALL),
+                                (outs[1], ["--no-inherit"], PERF_PARENT)):
+            procs.append(subprocess.Popen(
+                ["perf", "stat", "-x,", "-o", out] + extra + ["-e", evs, "-p",
+                                                             str(srv.pid)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(0.5)
+        rc, res, _ = peers.loadgen(build, srv.port, "connrate",
+                                   ["-c", 32, "-n", conns, "-d", 600000])
+        time.sleep(0.3)
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGINT)
+        for p in procs:
+            p.wait(timeout=10)
+        srv.stop()
+    a, b = perf_read(outs[0]), perf_read(outs[1])
+    tmp.cleanup()
+    n = max(res.get("ok", 0), 1)
+    accepts = b.get("accept", 0) + b.get("accept4", 0)
+    wakes = b.get("poll", 0) + b.get("ppoll", 0)
+    return {"conns": int(n), "errors": int(res.get("errors", 0)),
+            "rate": res.get("rate", 0.0),
+            "cpu_us": a.get("task-clock", 0) * 1000 / n,
+            "faults": a.get("page-faults", 0) / n,
+            "parent_cpu_us": b.get("task-clock", 0) * 1000 / n,
+            "parent_faults": b.get("page-faults", 0) / n,
+            "child_faults": (a.get("page-faults", 0) - b.get("page-faults", 0)) / n,
+            "accepts_per_wake": accepts / wakes if wakes else None,
+            "parent_cs": b.get("context-switches", 0) / n,
+            "forks": (b.get("clone", 0) + b.get("fork", 0)) / n}
+
+
+def perf_table(perf):
+    out = ["%-12s %8s %9s %8s %12s %9s %9s %8s %10s" % (
+        "server", "conns", "cpu us/c", "faults/c", "child flt/c", "par us/c",
+        "par flt/c", "par cs/c", "accepts/wake")]
+    for name, m in perf.items():
+        out.append("%-12s %8d %9.0f %8.1f %12.1f %9.0f %9.2f %8.2f %10s" % (
+            name, m["conns"], m["cpu_us"], m["faults"], m["child_faults"],
+            m["parent_cpu_us"], m["parent_faults"], m["parent_cs"],
+            "-" if m["accepts_per_wake"] is None else "%.1f" % m["accepts_per_wake"]))
+    return "\n".join(out)
+
+
 def main():
     global STATIC
     ap = argparse.ArgumentParser()
@@ -304,7 +381,8 @@ def main():
                     "connrate32 %d)" % CONNRATE32_ROUNDS)
     ap.add_argument("--only", default="", help="comma-separated peers")
     ap.add_argument("--tests", default="",
-                    help="comma-separated tests; 'memory' is the memory test")
+                    help="comma-separated tests; 'memory' is the memory test, "
+                    "'perf' (never by default) perf stat of a connection's cost")
     a = ap.parse_args()
     STATIC = a.static
     quick = not a.full
@@ -390,6 +468,13 @@ def main():
                              m["rss_before"], m["rss_after"], m["conns"], m["errors"]))
             print(line)
         print("memory ref: children's Pss: %.1f KiB each" % mem["ref"]["pss_kib"])
+    perf = None
+    if "perf" in a.tests.split(",") and shutil.which("perf"):
+        perf = {p: perf_costs(a.build, p, 2000 if quick else 10000)
+                for p in BUILDS + ["ref"] if p not in missing}
+        print()
+        print("perf stat, connrate 32 clients (per connection; par = the parent alone):")
+        print(perf_table(perf))
     got = targets(rows, mem)
     print()
     print("targets:")
@@ -404,7 +489,7 @@ def main():
                    "rows": rows, "mem": mem,
                    "rounds": {t[0]: len(next(iter(results[t[0]].values()), []))
                               for t in tests},
-                   "targets": got, "static": STATIC}, f, indent=1)
+                   "targets": got, "perf": perf, "static": STATIC}, f, indent=1)
     print("\nbench: %.0f s; raw results in %s" % (time.monotonic() - t0, out))
     bad = [(t, p) for t in rows for p in ("echod", "echod-static", "ref")
            if p in rows[t] and rows[t][p]["errors"] > 0 and t != "connrate256"]
