@@ -1,12 +1,20 @@
 /* fuzz/session.c: drives the real echo_session over a socketpair with a fault schedule injected beneath io.c; aborts on any echo violation. */
 /*
- * Link with -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
- * so that the unmodified src/echo/io.c and src/echo/session.c call the __wrap_* seam below.
+ * Link with -Wl,--wrap=read,--wrap=write so that the unmodified
+ * src/echo/io.c and src/echo/session.c call the __wrap_* seam below.
+ *
+ * The session's socket is blocking in a real child, with the idle timeout
+ * as its SO_RCVTIMEO/SO_SNDTIMEO and the lifetime as a timer that sets
+ * io_expired. Here it is non-blocking, and the seam plays the kernel: a
+ * read or write that would block runs the client (same thread) until it
+ * can go on; when the client can do nothing more, it is the idle timeout
+ * (EAGAIN) if there is one, else the lifetime (io_expired, EINTR) if there
+ * is one, else a hang.
  *
  * Input layout (every part optional; missing bytes read as 0):
- *   byte 0   bits 0-3: buffer capacity (caps[]), bits 4-5: idle timeout,
- *            bits 6-7: lifetime (secs[])
- *   byte 1   bits 0-2: client write chunk (chunks[]), bits 3-5: clock mode
+ *   byte 0   bits 0-3: buffer capacity (caps[]), bit 4: an idle timeout,
+ *            bit 5: a lifetime
+ *   byte 1   bits 0-2: client write chunk (chunks[])
  *   byte 2   n: length of the fault schedule
  *   n bytes  the fault schedule, one byte per wrapped call, then no faults
  *   rest     the bytes the client sends
@@ -14,51 +22,36 @@
  *
  * Oracle: every byte the client reads back equals the byte it sent at that
  * offset and was sent before; a session that ends with EOF echoed all of
- * it; an error end needs an injected error; a timeout end needs the
- * (virtual) clock past the deadline; a session that waits while the client
- * can do nothing more is a hang. Any violation is abort().
+ * it; an error end needs an injected error; an idle end needs a timeout,
+ * a lifetime end an expiry, each only where the limit is set; a session
+ * that waits while the client can do nothing more is a hang. Any
+ * violation is abort().
  */
 #include "echo/session.h"
 #include "echo/io.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-ssize_t	__real_recv(int fd, void *buf, size_t len, int flags);
-ssize_t	__real_send(int fd, const void *buf, size_t len, int flags);
-int	__real_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+ssize_t	__real_read(int fd, void *buf, size_t len);
 ssize_t	__real_write(int fd, const void *buf, size_t len);
-int	__real_clock_gettime(clockid_t clk, struct timespec *ts);
-ssize_t	__wrap_recv(int fd, void *buf, size_t len, int flags);
-ssize_t	__wrap_send(int fd, const void *buf, size_t len, int flags);
-int	__wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+ssize_t	__wrap_read(int fd, void *buf, size_t len);
 ssize_t	__wrap_write(int fd, const void *buf, size_t len);
-int	__wrap_clock_gettime(clockid_t clk, struct timespec *ts);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const size_t caps[16] = {
 	1, 2, 3, 4, 5, 7, 8, 13, 16, 31, 64, 100, 257, 1024, 4096, 65536
 };
-static const uint32_t secs[4] = { 0, 1, 300, 86400 };
 static const size_t chunks[8] = { 0, 1, 2, 7, 64, 513, 4096, 1 };	/* 0: all */
 
-/* Where io_now() stops counting (io.h); the clock modes run past it. */
-#ifdef IO_NOW_SEC_MAX
-#define CLOCK_SEC_MAX	IO_NOW_SEC_MAX
-#else
-#define CLOCK_SEC_MAX	1000000000000LL
-#endif
-
-/* The one test in flight: the fault schedule, the client, the virtual clock. */
+/* The one test in flight: the fault schedule, the client, the limits. */
 static struct {
 	int		 active;	/* wrappers inject only while set */
 	int		 sfd;		/* the session's end */
@@ -74,10 +67,11 @@ static struct {
 	int		 shut;		/* client has shut down its sending side */
 	int		 eof;		/* client has read EOF */
 	int		 reset;		/* client read ECONNRESET after the session */
-	int		 injected;	/* last error injected into recv/send, 0 none */
-	int		 timed_out;	/* poll returned 0 at a reached deadline */
-	int64_t		 now;		/* virtual CLOCK_MONOTONIC, ms */
-	int		 clock;		/* how the clock reads it (see the wrapper) */
+	int		 idle;		/* the socket has a timeout (--idle-timeout) */
+	int		 life;		/* there is a lifetime timer (--max-lifetime) */
+	int		 injected;	/* last error injected into read/write, 0 none */
+	int		 timed_out;	/* a call failed with the socket's timeout */
+	int		 expired;	/* the lifetime timer went off */
 } t;
 
 static void
@@ -130,7 +124,7 @@ client_pump(int may_write)
 		moved = 1;
 	}
 	while (!t.eof) {
-		r = __real_recv(t.cfd, buf, sizeof(buf), MSG_DONTWAIT);
+		r = recv(t.cfd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (r == 0) {
 			t.eof = 1;
 			moved = 1;
@@ -156,10 +150,35 @@ client_pump(int may_write)
 	return moved;
 }
 
+/* The socket's timeout, where it has one: the call fails with EAGAIN. */
+static int
+time_out(void)
+{
+	if (!t.idle)
+		return 0;
+	t.timed_out = 1;
+	errno = EAGAIN;
+	return 1;
+}
+
+/* The lifetime timer, where there is one: its handler runs, the call is interrupted. */
+static int
+expire(void)
+{
+	if (!t.life)
+		return 0;
+	t.expired = 1;
+	io_on_expiry(SIGALRM);
+	errno = EINTR;
+	return 1;
+}
+
 /*
- * The faults recv and send share, from fault byte f: 1 short (param+1
- * bytes, by shrinking *len), 2 EINTR, 3 EAGAIN, 5 the client runs first.
- * Returns -1 with errno set when the call is to fail, 0 to go on.
+ * The faults read and write share, from fault byte f: 1 short (param+1
+ * bytes, by shrinking *len), 2 EINTR (a signal, not the lifetime's),
+ * 3 the timeout (only with one), 5 the client runs first, 7 the lifetime
+ * expires (only with one). Returns -1 with errno set when the call is to
+ * fail, 0 to go on.
  */
 static int
 io_fault(uint8_t f, size_t *len)
@@ -173,68 +192,39 @@ io_fault(uint8_t f, size_t *len)
 		errno = EINTR;
 		return -1;
 	case 3:
-		errno = EAGAIN;
-		return -1;
+		return time_out() ? -1 : 0;
 	case 5:
 		(void)client_pump(1);
 		return 0;
+	case 7:
+		return expire() ? -1 : 0;
 	default:
 		return 0;
 	}
 }
 
-/* recv: io_fault's, and 4 ECONNRESET. */
-ssize_t
-/* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
-__wrap_recv(int fd, void *buf, size_t len, int flags)
+/* The session blocks: the client runs until it can go on, or nothing can. */
+static int
+blocked(void)
 {
-	uint8_t f;
+	size_t at;
 
-	if (!t.active || fd != t.sfd)
-		return __real_recv(fd, buf, len, flags);
-	f = next_fault();
-	if ((f >> 5) == 4) {
-		t.injected = errno = ECONNRESET;
-		return -1;
-	}
-	if (io_fault(f, &len) < 0)
-		return -1;
-	return __real_recv(fd, buf, len, flags);
-}
-
-/* send: io_fault's, 4 ECONNRESET/EPIPE, and 6 returns 0. */
-ssize_t
-/* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
-__wrap_send(int fd, const void *buf, size_t len, int flags)
-{
-	uint8_t f;
-
-	if (!t.active || fd != t.sfd)
-		return __real_send(fd, buf, len, flags);
-	f = next_fault();
-	if ((f >> 5) == 4) {
-		t.injected = errno = (f & 1) ? EPIPE : ECONNRESET;
-		return -1;
-	}
-	if ((f >> 5) == 6) {
-		/* Impossible for len > 0, but the session must not spin on it. */
-		t.injected = EIO;
+	at = t.at;
+	/* Faults spent on the client's writes are progress too. */
+	if (client_pump(1) || t.at != at)
 		return 0;
-	}
-	if (io_fault(f, &len) < 0)
+	if (time_out() || expire())
 		return -1;
-	return __real_send(fd, buf, len, flags);
+	fail("session waits for what can never come (hang)");
+	return -1;
 }
 
 /* The client's writes (io_write_all): 1 short, 2 EINTR, 3 EAGAIN, 4 returns 0. */
-ssize_t
-/* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
-__wrap_write(int fd, const void *buf, size_t len)
+static ssize_t
+client_write(const void *buf, size_t len)
 {
 	uint8_t f;
 
-	if (!t.active || fd != t.cfd)
-		return __real_write(fd, buf, len);
 	f = next_fault();
 	switch (f >> 5) {
 	case 1:
@@ -252,94 +242,66 @@ __wrap_write(int fd, const void *buf, size_t len)
 	default:
 		break;
 	}
-	return __real_write(fd, buf, len);
+	return __real_write(t.cfd, buf, len);
 }
 
-/*
- * poll: 1 EINTR, 2 the deadline passes (when there is one), 3 a spurious
- * wake-up, 4 the clock jumps by param*50 ms, 5 ENOMEM; otherwise the client runs
- * until the session's socket is ready. Never blocks.
- */
-int
+/* read: io_fault's, and 4 ECONNRESET. */
+ssize_t
 /* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
-__wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
+__wrap_read(int fd, void *buf, size_t len)
 {
+	ssize_t r;
 	uint8_t f;
-	size_t at;
-	int r;
 
-	if (!t.active || nfds != 1 || fds[0].fd != t.sfd)
-		return __real_poll(fds, nfds, timeout);
+	if (!t.active || fd != t.sfd)
+		return __real_read(fd, buf, len);
 	f = next_fault();
-	switch (f >> 5) {
-	case 1:
-		errno = EINTR;
+	if ((f >> 5) == 4) {
+		t.injected = errno = ECONNRESET;
 		return -1;
-	case 2:
-		if (timeout < 0)
-			break;
-		t.now += timeout;
-		t.timed_out = 1;
-		fds[0].revents = 0;
-		return 0;
-	case 3:
-		fds[0].revents = fds[0].events;
-		return 1;
-	case 4:
-		t.now += (int64_t)(f & 31) * 50;
-		break;
-	case 5:
-		t.injected = errno = ENOMEM;
-		return -1;
-	default:
-		break;
 	}
+	if (io_fault(f, &len) < 0)
+		return -1;
 	for (;;) {
-		r = __real_poll(fds, 1, 0);
-		if (r != 0)
+		r = __real_read(fd, buf, len);
+		if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
 			return r;
-		if (timeout == 0) {
-			t.timed_out = 1;
-			return 0;
-		}
-		/* Faults spent on the client's writes are progress too. */
-		at = t.at;
-		if (!client_pump(1) && t.at == at)
-			fail("session waits for what can never come (hang)");
+		if (blocked() < 0)
+			return -1;
 	}
 }
 
-/*
- * The virtual clock, as the kernel would give it, or (clock modes 1-4) as
- * it never does but io_now() must clamp: seconds running past
- * IO_NOW_SEC_MAX, negative seconds, nanoseconds out of [0, 1e9). In every
- * mode the session's view of elapsed time never runs ahead of t.now.
- */
-int
+/* write: the client's, or the session's: io_fault's, 4 ECONNRESET/EPIPE, 6 returns 0. */
+ssize_t
 /* cppcheck-suppress unusedFunction ; called by io.c through ld --wrap (see the note at the top of this file) */
-__wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+__wrap_write(int fd, const void *buf, size_t len)
 {
-	if (!t.active || clk != CLOCK_MONOTONIC)
-		return __real_clock_gettime(clk, ts);
-	ts->tv_sec = (time_t)(t.now / 1000);
-	ts->tv_nsec = (long)(t.now % 1000) * 1000000L;
-	switch (t.clock) {
-	case 1:
-		ts->tv_sec += (time_t)(CLOCK_SEC_MAX - 1001);
-		break;
-	case 2:
-		ts->tv_sec = -1 - ts->tv_sec;
-		break;
-	case 3:
-		ts->tv_nsec = -1;
-		break;
-	case 4:
-		ts->tv_nsec = 1000000000L;
-		break;
-	default:
-		break;
+	ssize_t r;
+	uint8_t f;
+
+	if (t.active && fd == t.cfd)
+		return client_write(buf, len);
+	if (!t.active || fd != t.sfd)
+		return __real_write(fd, buf, len);
+	f = next_fault();
+	if ((f >> 5) == 4) {
+		t.injected = errno = (f & 1) ? EPIPE : ECONNRESET;
+		return -1;
 	}
-	return 0;
+	if ((f >> 5) == 6) {
+		/* Impossible for len > 0, but the session must not spin on it. */
+		t.injected = EIO;
+		return 0;
+	}
+	if (io_fault(f, &len) < 0)
+		return -1;
+	for (;;) {
+		r = __real_write(fd, buf, len);
+		if (r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return r;
+		if (blocked() < 0)
+			return -1;
+	}
 }
 
 static uint8_t
@@ -350,8 +312,7 @@ byte_at(const uint8_t *data, size_t size, size_t i)
 
 /* The end the session reported must be one the schedule made possible. */
 static void
-check_result(const struct session_limits *cfg, const struct session_result *res,
-    int64_t start)
+check_result(const struct session_result *res)
 {
 	if (res->sent != t.echoed)
 		fail("res->sent differs from what the client read back");
@@ -359,7 +320,8 @@ check_result(const struct session_limits *cfg, const struct session_result *res,
 		fail("res->received out of range");
 	switch (res->end) {
 	case SESSION_EOF:
-		if (!t.shut || res->received != t.len || t.echoed != t.len)
+		if (!t.shut || res->received != t.len || t.echoed != t.len ||
+		    res->errnum != 0)
 			fail("EOF end without the whole message echoed");
 		break;
 	case SESSION_ERROR:
@@ -367,12 +329,11 @@ check_result(const struct session_limits *cfg, const struct session_result *res,
 			fail("error end without an injected error");
 		break;
 	case SESSION_IDLE:
-		if (cfg->idle_timeout == 0 || !t.timed_out)
+		if (!t.idle || !t.timed_out || res->errnum != EAGAIN)
 			fail("idle end without an idle timeout");
 		break;
 	case SESSION_LIFETIME:
-		if (cfg->max_lifetime == 0 || !t.timed_out ||
-		    t.now - start < (int64_t)cfg->max_lifetime * 1000)
+		if (!t.life || !t.expired || res->errnum != EINTR)
 			fail("lifetime end before the lifetime");
 		break;
 	default:
@@ -383,7 +344,6 @@ check_result(const struct session_limits *cfg, const struct session_result *res,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct session_limits cfg;
 	struct session_result res;
 	size_t cap;
 	size_t skip;
@@ -399,11 +359,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	h = byte_at(data, size, 0);
 	cap = caps[h & 15];
-	cfg.idle_timeout = secs[(h >> 4) & 3];
-	cfg.max_lifetime = secs[(h >> 6) & 3];
 	memset(&t, 0, sizeof(t));
+	t.idle = (h >> 4) & 1;
+	t.life = (h >> 5) & 1;
 	t.chunk = chunks[byte_at(data, size, 1) & 7];
-	t.clock = (byte_at(data, size, 1) >> 3) & 7;
 	t.nfault = byte_at(data, size, 2);
 	skip = size < 3 ? size : 3;
 	t.fault = data + skip;
@@ -411,7 +370,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		t.nfault = size - skip;
 	t.msg = data + skip + t.nfault;
 	t.len = size - skip - t.nfault;
-	t.now = 1000000;
+	io_expired = 0;	/* a new child: the timer has not gone off */
 
 	/* Exactly cap bytes, so that ASan sees any access past the buffer. */
 	mem = malloc(cap);
@@ -419,10 +378,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("setup failed");
 	t.sfd = sv[0];
 	t.cfd = sv[1];
-	if (fcntl(t.cfd, F_SETFL, O_NONBLOCK) != 0)
+	if (fcntl(t.cfd, F_SETFL, O_NONBLOCK) != 0 ||
+	    fcntl(t.sfd, F_SETFL, O_NONBLOCK) != 0)
 		fail("setup failed");
 	t.active = 1;
-	echo_session(t.sfd, &cfg, mem, cap, &res);
+	echo_session(t.sfd, mem, cap, &res);
 
 	/* After the session: close its end, read the rest, then EOF. */
 	if (close(t.sfd) != 0)
@@ -434,7 +394,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("neither EOF nor reset after the session closed");
 	if (t.reset && res.end == SESSION_EOF)
 		fail("reset after a session that read everything");
-	check_result(&cfg, &res, 1000000);
+	check_result(&res);
 	t.active = 0;
 	(void)close(t.cfd);
 	free(mem);

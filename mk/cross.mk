@@ -7,7 +7,7 @@
 CROSS_ARCHES	:= aarch64-linux-gnu arm-linux-gnueabihf
 CROSS_DIR	:= build/cross
 # Pure-core fuzz harnesses replayed on armhf (fuzz/<name>.c, LLVMFuzzerTestOneInput).
-CROSS_REPLAY	:= numbers options address echobuf
+CROSS_REPLAY	:= numbers options address
 CROSS_REPLAY_SECONDS ?= 10
 
 .PHONY: static cross-builds size check-cross cross-replay-bin integration-static

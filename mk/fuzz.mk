@@ -2,23 +2,22 @@
 # Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
 
 FUZZ_DIR	:= $(BUILD)/fuzz
-FUZZ_HARNESSES	:= session options numbers address echobuf slots rate srctab
+FUZZ_HARNESSES	:= session options numbers address slots rate srctab
 FUZZ_CC		?= clang
 FUZZ_AFL_CC	?= afl-clang-fast
 FUZZ_BASE	:= $(STD) $(WARN) -Isrc -g -O1
 FUZZ_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 # What each harness links: its source in fuzz/ plus these production files.
-FUZZ_SRC_session := src/echo/session.c src/echo/io.c src/core/ebuf.c
+FUZZ_SRC_session := src/echo/session.c src/echo/io.c
 FUZZ_SRC_options := src/core/args.c src/core/num.c
 FUZZ_SRC_numbers := src/core/num.c
 FUZZ_SRC_address := src/core/addr.c src/core/num.c
-FUZZ_SRC_echobuf := src/core/ebuf.c
 FUZZ_SRC_slots   := src/core/slots.c src/core/addr.c
 FUZZ_SRC_rate    := src/core/rate.c
 FUZZ_SRC_srctab  := src/core/srctab.c src/core/rate.c src/core/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
-FUZZ_LD_session  := -Wl,--wrap=recv,--wrap=send,--wrap=poll,--wrap=write,--wrap=clock_gettime
+FUZZ_LD_session  := -Wl,--wrap=read,--wrap=write
 
 HARNESS	?= session
 SECONDS	?= 60

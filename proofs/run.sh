@@ -104,7 +104,7 @@ else
 # 1 took over 8 minutes for 2 fewer alarms); sandbox_filter, which builds
 # the seccomp program from constants, gets full path sensitivity instead,
 # so EVA computes that program exactly. Bounded by EVA_TIMEOUT all the same.
-EVA_SPEC=echo_session,addr_format,addr_key,text_escape,io_recv,io_send,io_now,io_wait,io_write_all,rate_fill,rate_refill,rate_take,rate_source_ok,srctab_init,srctab_take,srctab_verdict
+EVA_SPEC=echo_session,addr_format,addr_key,text_escape,io_read,io_write,io_now,io_wait,io_write_all,rate_fill,rate_refill,rate_take,rate_source_ok,srctab_init,srctab_take,srctab_verdict
 # shellcheck disable=SC2086
 timeout "${EVA_TIMEOUT:-300}" frama-c -cpp-extra-args="$CPP -Iproofs/libc -include proofs/libc/echod_fc_extra.h" $WARN $evasrc proofs/libc/eva_models.c -main eva_main \
 	-c11 -eva -eva-precision "${EVA_PRECISION:-0}" -eva-slevel-function sandbox_filter:2000,emit_search:2000 -eva-no-alloc-returns-null -eva-use-spec "$EVA_SPEC" \

@@ -109,4 +109,12 @@ struct in_pktinfo {
 */
 extern ssize_t getrandom(void *buf, size_t len, unsigned int flags);
 
+/*
+ * syscall(2): Frama-C 25's unistd.h does not declare it (fdflags.c's
+ * close_range, child.c's exit). Trusted: it changes no memory of ours;
+ * SYS_exit does not return (child_exit calls _exit after it anyway).
+ */
+/*@ assigns \result \from number; */
+extern long syscall(long number, ...);
+
 #endif

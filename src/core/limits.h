@@ -1,4 +1,4 @@
-/* limits.h: one echo session's limits: filled by args_parse, passed to echo_session by the forked child and --inetd alike. */
+/* limits.h: one echo session's limits: filled by args_parse, set up by the child (socket timeouts, the lifetime timer) for the forked child and --inetd alike. */
 #ifndef LIMITS_H
 #define LIMITS_H
 

@@ -1,10 +1,10 @@
-/* io.c: one-screen wrappers over recv/send/poll/write. Retries EINTR only; never interprets bytes. */
+/* io.c: one-screen wrappers over read/write/poll. Retries EINTR until the lifetime is over; never interprets bytes. */
 #include "echo/io.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
-#include <sys/socket.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,10 +14,13 @@
  * bytes around each call. The compiler sees the libc calls.
  */
 #ifdef __FRAMAC__
-#define recv(fd, buf, len, flags)	io_model_recv(fd, buf, len, flags)
-#define send(fd, buf, len, flags)	io_model_send(fd, buf, len, flags)
+#define read(fd, buf, len)		io_model_read(fd, buf, len)
+#define sock_write(fd, buf, len)	io_model_sock_write(fd, buf, len)
 #define poll(fds, nfds, timeout)	io_model_poll(fds, nfds, timeout)
 #define write(fd, buf, count)		io_model_write(fd, buf, count)
+#else
+/* write(2) on the client's socket: a name of its own for its own model. */
+#define sock_write(fd, buf, len)	write(fd, buf, len)
 #endif
 
 /* The ghost stream positions (io.h); never exist in a compiled program. */
@@ -25,8 +28,17 @@
 //@ ghost uint64_t io_tx_pos;
 //@ ghost uint64_t io_wr_pos;
 
+volatile sig_atomic_t io_expired;
+
+void
+io_on_expiry(int signo)
+{
+	(void)signo;
+	io_expired = 1;
+}
+
 ssize_t
-io_recv(int fd, char *buf, size_t len)
+io_read(int fd, char *buf, size_t len)
 {
 	ssize_t n;
 	int saved;
@@ -36,15 +48,15 @@ io_recv(int fd, char *buf, size_t len)
 	    loop assigns n, buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
 	*/
 	do
-		n = recv(fd, buf, len, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR && io_expired == 0);
 	if (n >= 0)
 		errno = saved;	/* an EINTR retried is not the caller's business */
 	return n;
 }
 
 ssize_t
-io_send(int fd, const char *buf, size_t len)
+io_write(int fd, const char *buf, size_t len)
 {
 	ssize_t n;
 	int saved;
@@ -54,9 +66,13 @@ io_send(int fd, const char *buf, size_t len)
 	    loop assigns n, io_tx_pos, errno, __fc_sockfds[fd];
 	*/
 	do
-		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n >= 0)
+		n = sock_write(fd, buf, len);
+	while (n < 0 && errno == EINTR && io_expired == 0);
+	if (n == 0) {
+		errno = EIO;	/* impossible for len > 0; never spin on it */
+		return -1;
+	}
+	if (n > 0)
 		errno = saved;
 	return n;
 }

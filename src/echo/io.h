@@ -2,6 +2,7 @@
 #ifndef IO_H
 #define IO_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,7 +26,7 @@
 /*
  * The ghost model of the byte streams (for the echo theorem, proofs/README.md).
  * io_rx_byte(k) is the k-th byte (from 0) this process received through
- * io_recv, io_tx_byte(k) the k-th byte it sent through io_send; io_rx_pos and
+ * io_read, io_tx_byte(k) the k-th byte it sent through io_write; io_rx_pos and
  * io_tx_pos count them. Positions only grow, so each byte is fixed once.
  * io_wr_pos counts, modulo 2^64, the bytes write(2) took from io_write_all
  * (modulo, so no caller has to prove that a log line cannot overflow it).
@@ -41,12 +42,14 @@
 
 #ifdef __FRAMAC__
 /*
- * TRUSTED (proofs/README.md, "Trusted base"): the stated models of the four
+ * TRUSTED (proofs/README.md, "Trusted base"): the stated models of the
  * system calls, which io.c calls in their place under Frama-C (its macros
- * recv, send, poll, write). Each ensures below is a trusted line about the
- * kernel; each requires is checked at io.c's call: the flags that keep the
- * child from blocking and from SIGPIPE, one pollfd. errno may change on
- * success (POSIX leaves it unspecified), so io.c must restore it.
+ * read, sock_write, poll, write). Each ensures below is a trusted line about
+ * the kernel; each requires is checked at io.c's call. read and sock_write
+ * are read(2) and write(2) on the client's blocking socket (the only calls
+ * a session child may make besides exit: strict seccomp), write is write(2)
+ * on the log's descriptor. errno may change on success (POSIX leaves it
+ * unspecified), so io.c must restore it.
  * io_polled(s): what a poll of one socket reports when it returns with the
  * socket in (Frama-C's abstract) state s: 0 (timed out) or the revents
  * (> 0). poll assigns that state: the socket moves on while poll waits.
@@ -56,29 +59,26 @@
     }
 */
 /*@ requires 0 <= fd < __FC_MAX_OPEN_SOCKETS && \valid(buf + (0 .. len - 1));
-    requires nonblocking: (flags & MSG_DONTWAIT) != 0;
     requires io_rx_pos <= UINT64_MAX - len;
     assigns buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
-    ensures \result == -1 ==> io_rx_pos == \old(io_rx_pos);
+    ensures \result == -1 ==> errno != 0 && io_rx_pos == \old(io_rx_pos);
     ensures \result >= 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
       \forall integer k; 0 <= k < \result ==>
         buf[k] == io_rx_byte(\old(io_rx_pos) + k);
 */
-ssize_t	io_model_recv(int fd, char *buf, size_t len, int flags);
+ssize_t	io_model_read(int fd, char *buf, size_t len);
 /*@ requires 0 <= fd < __FC_MAX_OPEN_SOCKETS;
     requires \valid_read(buf + (0 .. len - 1));
-    requires nonblocking: (flags & MSG_DONTWAIT) != 0;
-    requires nosigpipe: (flags & MSG_NOSIGNAL) != 0;
     requires io_tx_pos <= UINT64_MAX - len;
     assigns io_tx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
-    ensures \result == -1 ==> io_tx_pos == \old(io_tx_pos);
+    ensures \result == -1 ==> errno != 0 && io_tx_pos == \old(io_tx_pos);
     ensures \result >= 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
       \forall integer k; 0 <= k < \result ==>
         io_tx_byte(\old(io_tx_pos) + k) == buf[k];
 */
-ssize_t	io_model_send(int fd, const char *buf, size_t len, int flags);
+ssize_t	io_model_sock_write(int fd, const char *buf, size_t len);
 /*@ requires one: nfds == 1 && \valid(fds);
     assigns fds->revents, errno, __fc_time, __fc_sockfds[fds->fd];
     ensures -1 <= \result <= 1 && (\result == 1 ==> fds->revents > 0);
@@ -98,40 +98,54 @@ ssize_t	io_model_write(int fd, const char *buf, size_t count);
 #endif
 
 /*
- * Receive at most len (> 0) bytes from socket fd without blocking.
- * Returns the count (> 0), 0 at EOF, or -1 with errno (EAGAIN: nothing yet).
+ * Set (to 1) by io_on_expiry, the handler of the lifetime timer's signal
+ * (sig_lifetime): io_read and io_write then pass EINTR to their caller
+ * instead of retrying it. Never cleared.
+ */
+extern volatile sig_atomic_t	io_expired;
+
+/* The lifetime timer's signal handler: async-signal-safe, sets io_expired. */
+/*@ assigns io_expired; */
+void	io_on_expiry(int signo);
+
+/*
+ * Read at most len (> 0) bytes from the blocking socket fd. Returns the
+ * count (> 0), 0 at EOF, or -1 with errno: EAGAIN or EWOULDBLOCK when the
+ * socket's receive timeout (SO_RCVTIMEO) expired, EINTR only once
+ * io_expired is set (an EINTR before that is retried).
  */
 /*@ requires 0 <= fd < IO_FD_MAX;
     requires 0 < len && \valid(buf + (0 .. len - 1));
     requires io_rx_pos <= UINT64_MAX - len;
     assigns buf[0 .. len - 1], io_rx_pos, errno, __fc_sockfds[fd];
     ensures -1 <= \result <= len;
-    ensures failed: \result == -1 ==>
-      errno != EINTR && io_rx_pos == \old(io_rx_pos);
+    ensures failed: \result == -1 ==> errno != 0 && io_rx_pos == \old(io_rx_pos);
     ensures errno_kept: \result >= 0 ==> errno == \old(errno);
     ensures received: \result >= 0 ==> io_rx_pos == \old(io_rx_pos) + \result &&
       (\forall integer k; \old(io_rx_pos) <= k < io_rx_pos ==>
          io_rx_byte(k) == buf[k - \old(io_rx_pos)]);
 */
-ssize_t	io_recv(int fd, char *buf, size_t len);
+ssize_t	io_read(int fd, char *buf, size_t len);
 
 /*
- * Send at most len (> 0) bytes to socket fd without blocking and without
- * SIGPIPE. Returns the count (> 0, possibly short) or -1 with errno.
+ * Write at most len (> 0) bytes to the blocking socket fd (SIGPIPE is
+ * ignored, sig.h). Returns the count (> 0, possibly short: a send timeout
+ * or a signal after some bytes) or -1 with errno: EAGAIN or EWOULDBLOCK
+ * when the send timeout (SO_SNDTIMEO) expired, EINTR only once io_expired
+ * is set.
  */
 /*@ requires 0 <= fd < IO_FD_MAX;
     requires 0 < len && \valid_read(buf + (0 .. len - 1));
     requires io_tx_pos <= UINT64_MAX - len;
     assigns io_tx_pos, errno, __fc_sockfds[fd];
-    ensures -1 <= \result <= len;
-    ensures failed: \result == -1 ==>
-      errno != EINTR && io_tx_pos == \old(io_tx_pos);
+    ensures \result == -1 || 0 < \result <= len;
+    ensures failed: \result == -1 ==> errno != 0 && io_tx_pos == \old(io_tx_pos);
     ensures errno_kept: \result >= 0 ==> errno == \old(errno);
     ensures sent: \result >= 0 ==> io_tx_pos == \old(io_tx_pos) + \result &&
       (\forall integer k; \old(io_tx_pos) <= k < io_tx_pos ==>
          io_tx_byte(k) == buf[k - \old(io_tx_pos)]);
 */
-ssize_t	io_send(int fd, const char *buf, size_t len);
+ssize_t	io_write(int fd, const char *buf, size_t len);
 
 /*
  * Wait until fd reports one of events or the monotonic clock reaches

@@ -1,198 +1,120 @@
-/* session.c: the per-connection echo loop over the ebuf core and the io seam. Never logs client bytes. */
+/* session.c: the per-connection echo loop: blocking read, write all, over the io seam. Never logs client bytes. */
 #include "echo/session.h"
-#include "core/ebuf.h"
 #include "echo/io.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <stdbool.h>
+
+/* How a session ends on errno e from io_read or io_write (io.h says which means what). */
+/*@ requires \valid(res) && e != 0;
+    assigns res->end, res->errnum;
+    ensures res->errnum == e;
+    ensures SESSION_ERROR <= res->end <= SESSION_LIFETIME;
+    ensures res->end == SESSION_IDLE <==> (e == EAGAIN || e == EWOULDBLOCK);
+    ensures res->end == SESSION_LIFETIME <==> e == EINTR;
+*/
+static void
+session_fail(struct session_result *res, int e)
+{
+	res->errnum = e;
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		res->end = SESSION_IDLE;
+	else if (e == EINTR)
+		res->end = SESSION_LIFETIME;
+	else
+		res->end = SESSION_ERROR;
+}
 
 /*
- * The echo invariant over the ghost stream model of io.h: everything sent is
- * the received stream's prefix, and the buffer holds exactly the received
- * bytes not yet sent, in order.
+ * Write mem[0..n-1], which holds the last n bytes received, all of it.
+ * True when every byte went out; false with *res ended otherwise.
  */
-/*@ predicate echo_inv{L}(struct ebuf *b, struct session_result *res) =
-      ebuf_inv(b) && \separated(res, b, b->mem + (0 .. b->cap - 1)) &&
-      io_rx_pos == res->received && io_tx_pos == res->sent &&
-      res->sent + (b->tail - b->head) == res->received &&
-      (\forall integer k; res->sent <= k < res->received ==>
-         io_rx_byte(k) == b->mem[b->head + (k - res->sent)]) &&
-      (\forall integer k; 0 <= k < res->sent ==> io_tx_byte(k) == io_rx_byte(k));
+/*@ requires 0 <= fd < IO_FD_MAX;
+    requires \valid(res) && 0 < n && \valid_read(mem + (0 .. n - 1));
+    requires \separated(res, mem + (0 .. n - 1));
+    requires n <= res->received && res->sent == res->received - n;
+    requires io_rx_pos == res->received && io_tx_pos == res->sent;
+    requires \forall integer j; 0 <= j < n ==>
+      mem[j] == io_rx_byte(res->received - n + j);
+    requires \forall integer k; 0 <= k < res->sent ==> io_tx_byte(k) == io_rx_byte(k);
+    assigns res->sent, res->end, res->errnum, io_tx_pos, errno, __fc_sockfds[fd];
+    ensures io_tx_pos == res->sent && res->sent <= res->received;
+    ensures \forall integer k; 0 <= k < res->sent ==> io_tx_byte(k) == io_rx_byte(k);
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 ==> res->sent == res->received &&
+      res->end == \old(res->end) && res->errnum == \old(res->errnum);
+    ensures \result == 0 ==> SESSION_ERROR <= res->end <= SESSION_LIFETIME &&
+      res->errnum != 0 &&
+      (res->end == SESSION_IDLE <==>
+        (res->errnum == EAGAIN || res->errnum == EWOULDBLOCK)) &&
+      (res->end == SESSION_LIFETIME <==> res->errnum == EINTR);
 */
-
-/* Earliest of the idle and lifetime deadlines (ms, -1 none); *which tells. */
-/*@ requires \valid_read(cfg) && \valid(which);
-    requires 0 <= start <= IO_NOW_MAX && 0 <= last <= IO_NOW_MAX;
-    assigns *which;
-    ensures \result >= -1;
-    ensures *which == SESSION_IDLE || *which == SESSION_LIFETIME;
-*/
-static int64_t
-next_deadline(const struct session_limits *cfg, int64_t start, int64_t last,
-    int *which)
+static int
+write_all(int fd, const char *mem, size_t n, struct session_result *res)
 {
-	int64_t idle;
-	int64_t life;
+	size_t off;
+	ssize_t m;
 
-	idle = cfg->idle_timeout ? last + (int64_t)cfg->idle_timeout * 1000 : -1;
-	life = cfg->max_lifetime ? start + (int64_t)cfg->max_lifetime * 1000 : -1;
-	if (life >= 0 && (idle < 0 || life <= idle)) {
-		*which = SESSION_LIFETIME;
-		return life;
-	}
-	*which = SESSION_IDLE;
-	return idle;
-}
-
-/* Try to send what is pending. Returns false on a fatal error. */
-/*@ requires echo_inv(b, res) && \valid(moved) && \valid(res);
-    requires \separated(moved, res, b, b->mem + (0 .. b->cap - 1));
-    requires 0 <= fd < IO_FD_MAX;
-    assigns b->head, b->tail, res->sent, res->errnum, *moved, io_tx_pos, errno,
-      __fc_sockfds[fd];
-    ensures echo_inv(b, res);
-*/
-static bool
-pump_out(int fd, struct ebuf *b, struct session_result *res, bool *moved)
-{
-	ssize_t n;
-
-	if (ebuf_pending(b) == 0)
-		return true;
-	n = io_send(fd, ebuf_out(b), ebuf_pending(b));
-	if (n > 0) {
+	off = 0;
+	/*@ loop invariant 0 <= off <= n;
+	    loop invariant res->sent == res->received - n + off;
+	    loop invariant io_tx_pos == res->sent;
+	    loop invariant \forall integer k; 0 <= k < res->sent ==>
+	      io_tx_byte(k) == io_rx_byte(k);
+	    loop assigns off, m, res->sent, io_tx_pos, errno, __fc_sockfds[fd];
+	    loop variant n - off;
+	*/
+	while (off < n) {
+		m = io_write(fd, mem + off, n - off);
+		if (m < 0) {
+			session_fail(res, errno);
+			return 0;
+		}
 		/*@ assert sent_is_next: \forall integer k;
-		      res->sent <= k < res->sent + n ==> io_tx_byte(k) == io_rx_byte(k); */
-		ebuf_consume(b, (size_t)n);
-		res->sent += (uint64_t)n;
-		*moved = true;
-		return true;
+		      res->sent <= k < res->sent + m ==> io_tx_byte(k) == io_rx_byte(k); */
+		off += (size_t)m;
+		res->sent += (uint64_t)m;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return true;
-	res->errnum = n < 0 ? errno : EIO;
-	return false;
-}
-
-/* Try to read into free room. Returns false on a fatal error. */
-/*@ requires echo_inv(b, res) && \valid(moved) && \valid(res);
-    requires \separated(moved, res, b, b->mem + (0 .. b->cap - 1));
-    requires 0 <= fd < IO_FD_MAX;
-    assigns b->tail, b->eof, res->received, res->errnum, *moved,
-      b->mem[0 .. b->cap - 1], io_rx_pos, errno, __fc_sockfds[fd];
-    ensures echo_inv(b, res);
-    ensures res->received >= \old(res->received);
-*/
-static bool
-pump_in(int fd, struct ebuf *b, struct session_result *res, bool *moved)
-{
-	ssize_t n;
-
-	if (ebuf_room(b) == 0)
-		return true;
-	if (ebuf_room(b) > UINT64_MAX - res->received) {
-		/* Unreachable (2^64 bytes); keeps the byte counts exact. */
-		res->errnum = EOVERFLOW;
-		return false;
-	}
-	n = io_recv(fd, ebuf_in(b), ebuf_room(b));
-	if (n > 0) {
-		ebuf_ingest(b, (size_t)n);
-		res->received += (uint64_t)n;
-		*moved = true;
-		return true;
-	}
-	if (n == 0) {
-		ebuf_set_eof(b);
-		*moved = true;
-		return true;
-	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK)
-		return true;
-	res->errnum = errno;
-	return false;
+	return 1;
 }
 
 void
-echo_session(int fd, const struct session_limits *cfg, char *mem, size_t cap,
-    struct session_result *res)
+echo_session(int fd, char *mem, size_t cap, struct session_result *res)
 {
-	struct ebuf b;
-	int64_t start;
-	int64_t last;
-	int64_t deadline;
-	uint64_t rx;
-	size_t room;
-	short events;
-	bool moved;
-	bool eof;
-	bool drained;
-	int which;
-	int r;
+	ssize_t n;
 
 	res->end = SESSION_EOF;
 	res->errnum = 0;
 	res->received = 0;
 	res->sent = 0;
-	ebuf_init(&b, mem, cap);
-	start = io_now();
-	last = start;
-	moved = false;
-	drained = false;
 	/*
-	 * Optimistic I/O: send what is pending, then read into the room that
-	 * frees. Go round again at once only when the read brought something
-	 * (bytes or EOF) to act on, or the session is done (the last bytes
-	 * after EOF just went out); otherwise both directions wait on the
-	 * peer, and poll says when. A read that did not fill the room emptied
-	 * the socket, so the next read waits for poll instead of probing for
-	 * EAGAIN right after our send: a round trip costs recv, send, poll.
+	 * Half duplex, as the fastest confinement needs (read and write are
+	 * all a strict-mode child may call): nothing more is read until every
+	 * byte read has gone back, so the buffer is never more than one read.
 	 */
-	/*@ loop invariant echo_inv(&b, res) && b.mem == mem && b.cap == cap;
-	    loop invariant res->end == SESSION_EOF && !moved;
-	    loop invariant 0 <= last <= IO_NOW_MAX;
-	    loop assigns b, mem[0 .. cap - 1], *res, moved, drained, last,
-	      events, rx, room, eof, deadline, which, r, io_rx_pos, io_tx_pos,
-	      errno, __fc_sockfds[fd], __fc_time;
+	/*@ loop invariant io_rx_pos == res->received && io_tx_pos == res->sent;
+	    loop invariant res->sent == res->received;
+	    loop invariant res->end == SESSION_EOF && res->errnum == 0;
+	    loop invariant \forall integer k; 0 <= k < res->sent ==>
+	      io_tx_byte(k) == io_rx_byte(k);
+	    loop assigns n, *res, mem[0 .. cap - 1], io_rx_pos, io_tx_pos, errno,
+	      __fc_sockfds[fd];
 	*/
-	while (!ebuf_done(&b)) {
-		rx = res->received;
-		eof = b.eof;
-		if (!pump_out(fd, &b, res, &moved)) {
+	for (;;) {
+		if (cap > UINT64_MAX - res->received) {
+			/* Unreachable (2^64 bytes); keeps the byte counts exact. */
 			res->end = SESSION_ERROR;
+			res->errnum = EOVERFLOW;
 			return;
 		}
-		if (!drained) {
-			room = ebuf_room(&b);
-			if (!pump_in(fd, &b, res, &moved)) {
-				res->end = SESSION_ERROR;
-				return;
-			}
-			drained = res->received - rx < room;
-		}
-		if (moved) {
-			moved = false;
-			last = io_now();	/* a byte moved: the idle clock restarts */
-		}
-		if (res->received != rx || b.eof != eof || ebuf_done(&b))
-			continue;
-		events = 0;
-		if (ebuf_room(&b) > 0)
-			events |= POLLIN;
-		if (ebuf_pending(&b) > 0)
-			events |= POLLOUT;
-		deadline = next_deadline(cfg, start, last, &which);
-		r = io_wait(fd, events, deadline);
-		if (r == 0) {
-			res->end = which;
+		n = io_read(fd, mem, cap);
+		if (n == 0)
+			return;	/* EOF: every byte read has been written */
+		if (n < 0) {
+			session_fail(res, errno);
 			return;
 		}
-		if (r < 0) {
-			res->errnum = errno;
-			res->end = SESSION_ERROR;
+		res->received += (uint64_t)n;
+		if (!write_all(fd, mem, (size_t)n, res))
 			return;
-		}
-		drained = false;	/* ready, or a deadline moved: read again */
 	}
 }

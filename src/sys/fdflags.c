@@ -1,4 +1,4 @@
-/* fdflags.c: descriptor flags and options (O_NONBLOCK, FD_CLOEXEC, SO_OOBINLINE), inherited descriptors closed, fds 0-2 made to exist. */
+/* fdflags.c: descriptor flags and options (O_NONBLOCK, FD_CLOEXEC, SO_OOBINLINE, timeouts), inherited descriptors closed, fds 0-2 made to exist. */
 #define _DEFAULT_SOURCE	/* syscall(2) */
 #include "sys/fdflags.h"
 
@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range
@@ -31,6 +32,23 @@ fd_oobinline(int fd)
 
 	on = 1;
 	return setsockopt(fd, SOL_SOCKET, SO_OOBINLINE, &on, sizeof(on));
+}
+
+int
+fd_blocking_timeout(int fd, unsigned int seconds)
+{
+	struct timeval tv;
+	int fl;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || ((fl & O_NONBLOCK) != 0 &&
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0))
+		return -1;
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return -1;
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 int

@@ -12,6 +12,13 @@ int	fd_nonblock_cloexec(int fd);
 int	fd_oobinline(int fd);
 
 /*
+ * Make a client socket blocking, with every read and write waiting at most
+ * seconds (SO_RCVTIMEO, SO_SNDTIMEO; 0: no limit) for a byte to move; a
+ * call that times out fails with EAGAIN. 0, or -1 with errno.
+ */
+int	fd_blocking_timeout(int fd, unsigned int seconds);
+
+/*
  * Close every descriptor from lowfd up (close_range(2), or one by one
  * where the kernel lacks it), so nothing the invoker left open reaches the
  * server or its children. 0, or -1 with errno.

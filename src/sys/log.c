@@ -13,6 +13,7 @@
 /* Set once at start (and again in a child); read-only afterwards. */
 static int log_level = VERB_NORMAL;
 static int log_enabled = 1;
+static long log_pid;	/* 0: ask getpid(2) */
 
 void
 log_init(int verbosity, int enabled)
@@ -37,6 +38,12 @@ emit(char *buf, size_t size, int len)
 	errno = saved;
 }
 
+void
+log_own_pid(void)
+{
+	log_pid = (long)getpid();
+}
+
 bool
 log_wants(int level)
 {
@@ -53,7 +60,8 @@ log_msg(int level, const char *fmt, ...)
 
 	if (!log_wants(level))
 		return;
-	len = snprintf(buf, sizeof(buf), "echod[%ld]: ", (long)getpid());
+	len = snprintf(buf, sizeof(buf), "echod[%ld]: ",
+	    log_pid != 0 ? log_pid : (long)getpid());
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return;
 	va_start(ap, fmt);

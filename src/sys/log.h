@@ -10,6 +10,14 @@ struct stats;
 /* Set the verbosity (enum verbosity); enabled false silences everything. */
 void	log_init(int verbosity, int enabled);
 
+/*
+ * Record this process's pid for its log lines from now on: a confined
+ * child can no longer ask the kernel. Only a session child calls it (it
+ * never forks); every other process asks getpid(2) per line, so no child
+ * can inherit a stale record.
+ */
+void	log_own_pid(void);
+
 /* Would a line at this level be written? Callers ask before formatting one. */
 bool	log_wants(int level);
 

@@ -17,7 +17,7 @@ struct sb_insn {
 #define SANDBOX_CALLS_MAX	24
 #define SANDBOX_FILTER_MAX	(8 + 4 * SANDBOX_CALLS_MAX)
 
-/* Which child: each kind has its own allow-list. */
+/* Which child: each kind has its own confinement. */
 enum sandbox_kind {
 	SANDBOX_SESSION,	/* a TCP session child, and --inetd */
 	SANDBOX_UDP		/* the UDP echo child */
@@ -33,7 +33,16 @@ size_t	sandbox_filter(enum sandbox_kind kind, struct sb_insn out[SANDBOX_FILTER_
 /*
  * Lower the child's resource limits, make it non-dumpable, and confine it
  * to the syscalls its kind needs. 0, or -1 with errno; the child must not
- * serve on failure.
+ * serve on failure. How each kind is confined, the one place it differs
+ * by build:
+ *   SANDBOX_SESSION  seccomp strict mode: read, write, exit, sigreturn;
+ *                    any other call, exit_group included, is SIGKILL.
+ *                    Builds with AddressSanitizer load sandbox_filter's
+ *                    session list instead (those four, exit_group,
+ *                    restart_syscall, sigaltstack: the runtime's exit
+ *                    needs them), so the tests run the same session code
+ *                    under the sanitizers; a violation there is SIGSYS.
+ *   SANDBOX_UDP      the filter's UDP list in every build (SIGSYS).
  */
 int	sandbox_child(enum sandbox_kind kind);
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /* The only file-scope state the handlers touch. */
@@ -130,6 +131,25 @@ sig_child(int rfd)
 	    handle(SIGUSR1, SIG_IGN) < 0)
 		return -1;
 	return sig_block(false);
+}
+
+/* After the lifetime, how often the signal repeats until the child is gone. */
+#define SIG_LIFETIME_REPEAT_US	10000
+
+int
+sig_lifetime(unsigned int seconds, void (*on)(int))
+{
+	struct itimerval it;
+
+	if (seconds == 0)
+		return 0;
+	if (handle(SIGALRM, on) < 0)
+		return -1;
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = 0;
+	it.it_interval.tv_sec = 0;
+	it.it_interval.tv_usec = SIG_LIFETIME_REPEAT_US;
+	return setitimer(ITIMER_REAL, &it, NULL);
 }
 
 const char *

@@ -37,6 +37,15 @@ int	sig_block(bool block);
 int	sig_child(int rfd);
 
 /*
+ * Call on (without SA_RESTART, so a blocked read or write fails with
+ * EINTR) when seconds have passed, and again every few milliseconds
+ * after, until the process ends: a signal that lands just before a call
+ * blocks is followed by one that interrupts it. 0 seconds: no timer.
+ * 0, or -1 with errno.
+ */
+int	sig_lifetime(unsigned int seconds, void (*on)(int));
+
+/*
  * The handler sig_install installs: record signo, write one byte to the
  * pipe. External so that an analysis or a test can deliver a signal
  * exactly as the kernel would (proofs/eva_main.c, tests/unit/test_sig.c).
