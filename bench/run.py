@@ -487,6 +487,8 @@ def main():
     with open(out, "w") as f:
         json.dump({"date": datetime.datetime.now().isoformat(timespec="seconds"),
                    "rows": rows, "mem": mem,
+                   "raw": {t: {p: [r.get("rate", 0.0) for r in rs]
+                               for p, rs in results[t].items()} for t in results},
                    "rounds": {t[0]: len(next(iter(results[t[0]].values()), []))
                               for t in tests},
                    "targets": got, "perf": perf, "static": STATIC}, f, indent=1)
