@@ -26,7 +26,8 @@ parse_words(const char *const *w)
 static int
 is_default(const struct config *c)
 {
-	return c->listen == NULL && c->user == NULL && c->port == 7 &&
+	return c->nlisten == 0 && c->nrules == 0 && c->rate_per_ip == 0 &&
+	    c->user == NULL && c->port == 7 &&
 	    c->max_clients == 64 && c->max_per_ip == 0 &&
 	    c->session.idle_timeout == 300 && c->session.max_lifetime == 0 && c->grace == 5 &&
 	    c->backlog == 1024 && c->verbosity == VERB_NORMAL && !c->udp &&
@@ -58,7 +59,7 @@ test_forms(void)
 	CHECK(P("-p65535") == ARGS_OK && cfg.port == 65535);
 	CHECK(P("--port=007") == ARGS_OK && cfg.port == 7);
 	/* The next word is the argument even if it looks like an option... */
-	CHECK(P("--listen", "-v") == ARGS_OK && strcmp(cfg.listen, "-v") == 0 &&
+	CHECK(P("--listen", "-v") == ARGS_OK && cfg.nlisten == 1 && strcmp(cfg.listen[0], "-v") == 0 &&
 	    cfg.verbosity == VERB_NORMAL);
 	CHECK(P("-u", "--port") == ARGS_OK && strcmp(cfg.user, "--port") == 0);
 	/* ...and a number argument that looks like an option is a syntax error. */
@@ -66,14 +67,15 @@ test_forms(void)
 
 	CHECK(P("-l", "::1", "-c", "1", "-C", "2", "-t", "3", "-T", "4", "-g",
 	    "5", "-b", "6", "-u", "nobody") == ARGS_OK);
-	CHECK(strcmp(cfg.listen, "::1") == 0 && cfg.max_clients == 1 &&
+	CHECK(cfg.nlisten == 1 && strcmp(cfg.listen[0], "::1") == 0 && cfg.max_clients == 1 &&
 	    cfg.max_per_ip == 2 && cfg.session.idle_timeout == 3 &&
 	    cfg.session.max_lifetime == 4 && cfg.grace == 5 && cfg.backlog == 6 &&
 	    strcmp(cfg.user, "nobody") == 0);
 	CHECK(P("--listen=127.0.0.1", "--max-clients=65535", "--max-per-ip=65535",
 	    "--idle-timeout=86400", "--max-lifetime=86400", "--grace=86400",
 	    "--backlog=65535", "--user=root", "--udp", "--no-sandbox") == ARGS_OK);
-	CHECK(strcmp(cfg.listen, "127.0.0.1") == 0 && cfg.max_clients == 65535 &&
+	CHECK(cfg.nlisten == 1 && strcmp(cfg.listen[0], "127.0.0.1") == 0 &&
+	    cfg.max_clients == 65535 &&
 	    cfg.max_per_ip == 65535 && cfg.session.idle_timeout == 86400 &&
 	    cfg.session.max_lifetime == 86400 && cfg.grace == 86400 &&
 	    cfg.backlog == 65535 && strcmp(cfg.user, "root") == 0 && cfg.udp &&
@@ -82,8 +84,8 @@ test_forms(void)
 	    cfg.inetd && cfg.session.idle_timeout == 0 && cfg.session.max_lifetime == 0 &&
 	    cfg.grace == 0 && cfg.max_per_ip == 0);
 	/* --listen= gives an empty address (the caller rejects it later). */
-	CHECK(P("--listen=") == ARGS_OK && cfg.listen != NULL &&
-	    cfg.listen[0] == '\0');
+	CHECK(P("--listen=") == ARGS_OK && cfg.nlisten == 1 &&
+	    cfg.listen[0] != NULL && cfg.listen[0][0] == '\0');
 	/* The last of repeated options wins. */
 	CHECK(P("-p1", "-p2", "--port=3") == ARGS_OK && cfg.port == 3);
 }
@@ -103,7 +105,7 @@ test_bundles(void)
 	CHECK(P("-qvqp123") == ARGS_OK && cfg.verbosity == VERB_QUIET &&
 	    cfg.port == 123);
 	/* The argument swallows the rest of the bundle. */
-	CHECK(P("-lq") == ARGS_OK && strcmp(cfg.listen, "q") == 0 &&
+	CHECK(P("-lq") == ARGS_OK && cfg.nlisten == 1 && strcmp(cfg.listen[0], "q") == 0 &&
 	    cfg.verbosity == VERB_NORMAL);
 	CHECK(P("-pq") == ARGS_SYNTAX && strcmp(err.opt, "port") == 0);
 	CHECK(P("-vx") == ARGS_UNKNOWN && err.bad == 'x' && err.index == 1);
@@ -121,7 +123,8 @@ test_dashdash(void)
 	CHECK(P("--", "--") == ARGS_OPERAND && err.index == 2);
 	CHECK(is_default(&cfg));
 	/* "--" as an option's argument is that argument. */
-	CHECK(P("-l", "--") == ARGS_OK && strcmp(cfg.listen, "--") == 0);
+	CHECK(P("-l", "--") == ARGS_OK && cfg.nlisten == 1 &&
+	    strcmp(cfg.listen[0], "--") == 0);
 }
 
 /* Operands, unknown options, abbreviations, unwanted values. */
@@ -233,7 +236,7 @@ changed(const struct config *c)
 {
 	unsigned m = 0;
 
-	m |= (unsigned)(c->listen != NULL) << 0;
+	m |= (unsigned)(c->nlisten != 0) << 0;
 	m |= (unsigned)(c->user != NULL) << 1;
 	m |= (unsigned)(c->port != 7) << 2;
 	m |= (unsigned)(c->max_clients != 64) << 3;
@@ -248,6 +251,8 @@ changed(const struct config *c)
 	m |= (unsigned)(c->inetd) << 12;
 	m |= (unsigned)(c->help) << 13;
 	m |= (unsigned)(c->version) << 14;
+	m |= (unsigned)(c->nrules != 0) << 15;
+	m |= (unsigned)(c->rate_per_ip != 0) << 16;
 	return m;
 }
 
@@ -270,6 +275,10 @@ test_own_field(void)
 		{ "--udp", NULL, 1u << 10 }, { "--no-sandbox", NULL, 1u << 11 },
 		{ "--inetd", NULL, 1u << 12 }, { "-h", NULL, 1u << 13 },
 		{ "--version", NULL, 1u << 14 },
+		{ "--allow", "10.0.0.0/8", 1u << 15 },
+		{ "--deny=::1", NULL, 1u << 15 },
+		{ "--rate-per-ip", "9", 1u << 16 },
+		{ "--listen=::", NULL, 1u << 0 },
 	};
 	size_t k;
 
@@ -289,6 +298,91 @@ test_own_field(void)
 	CHECK(P("--udp=") == ARGS_UNWANTED && strcmp(err.opt, "udp") == 0);
 }
 
+/* Parse the n words w (argv[0] supplied): for word lists too long for P. */
+static int
+parse_many(const char **w, int n)
+{
+	static char *argv[160];
+	int i;
+
+	argv[0] = (char *)"echod";
+	for (i = 0; i < n && i < 158; i++)
+		argv[i + 1] = (char *)w[i];
+	argv[i + 1] = NULL;
+	return args_parse(i + 1, argv, &cfg, &err);
+}
+
+/* --listen repeats (up to 8, in order); --allow/--deny append rules (up to 64
+   in all); --rate-per-ip is a number 0..65535. */
+static void
+test_repeatable(void)
+{
+	static const char *addr[9] = { "a0", "a1", "a2", "a3", "a4", "a5",
+	    "a6", "a7", "a8" };
+	const char *w[160];
+	int n;
+	int k;
+
+	CHECK(P("-l", "127.0.0.1", "--listen=::1", "-l::") == ARGS_OK &&
+	    cfg.nlisten == 3 && strcmp(cfg.listen[0], "127.0.0.1") == 0 &&
+	    strcmp(cfg.listen[1], "::1") == 0 && strcmp(cfg.listen[2], "::") == 0);
+	/* The same address twice is the caller's error, not args_parse's. */
+	CHECK(P("-l", "::1", "-l", "::1") == ARGS_OK && cfg.nlisten == 2);
+	for (n = 0, k = 0; k < 8; k++) {
+		w[n++] = "--listen";
+		w[n++] = addr[k];
+	}
+	CHECK(parse_many(w, n) == ARGS_OK && cfg.nlisten == 8);
+	for (k = 0; k < 8; k++)
+		CHECK(cfg.listen[k] == addr[k]);
+	w[n++] = "-l";
+	w[n++] = addr[8];
+	CHECK(parse_many(w, n) == ARGS_TOOMANY && err.index == n &&
+	    strcmp(err.opt, "listen") == 0 && is_default(&cfg));
+	w[n - 2] = "--listen=a8";
+	CHECK(parse_many(w, n - 1) == ARGS_TOOMANY && err.index == n - 1);
+
+	CHECK(P("--allow", "10.0.0.0/8", "--deny=10.1.0.0/16", "--allow=::1") ==
+	    ARGS_OK && cfg.nrules == 3 &&
+	    strcmp(cfg.rule[0].text, "10.0.0.0/8") == 0 && !cfg.rule[0].deny &&
+	    strcmp(cfg.rule[1].text, "10.1.0.0/16") == 0 && cfg.rule[1].deny &&
+	    strcmp(cfg.rule[2].text, "::1") == 0 && !cfg.rule[2].deny &&
+	    cfg.nlisten == 0);
+	/* The text is kept as given: cidr_add checks it later. */
+	CHECK(P("--deny", "junk") == ARGS_OK && cfg.nrules == 1 && cfg.rule[0].deny &&
+	    strcmp(cfg.rule[0].text, "junk") == 0);
+	CHECK(P("--allow") == ARGS_MISSING && strcmp(err.opt, "allow") == 0);
+	CHECK(P("--deny") == ARGS_MISSING && strcmp(err.opt, "deny") == 0);
+	/* An empty rule, like --listen=, is for the caller (cidr_add) to reject. */
+	CHECK(P("--allow=") == ARGS_OK && cfg.nrules == 1 && cfg.rule[0].text[0] == '\0');
+	CHECK(P("--deny", "") == ARGS_OK && cfg.nrules == 1 && cfg.rule[0].deny);
+	CHECK(P("--allo=1.2.3.4") == ARGS_UNKNOWN);
+	for (n = 0, k = 0; k < 64; k++) {
+		w[n++] = (k & 1) ? "--deny" : "--allow";
+		w[n++] = "10.0.0.0/8";
+	}
+	CHECK(parse_many(w, n) == ARGS_OK && cfg.nrules == 64);
+	for (k = 0; k < 64; k++)
+		CHECK(cfg.rule[k].deny == ((k & 1) != 0));
+	w[n++] = "--deny=1.2.3.4";
+	CHECK(parse_many(w, n) == ARGS_TOOMANY && err.index == n &&
+	    strcmp(err.opt, "deny") == 0 && is_default(&cfg));
+	w[n - 1] = "--allow=1.2.3.4";
+	CHECK(parse_many(w, n) == ARGS_TOOMANY && strcmp(err.opt, "allow") == 0);
+
+	CHECK(P("--rate-per-ip", "0") == ARGS_OK && cfg.rate_per_ip == 0);
+	CHECK(P("--rate-per-ip=1") == ARGS_OK && cfg.rate_per_ip == 1);
+	CHECK(P("--rate-per-ip=65535") == ARGS_OK && cfg.rate_per_ip == 65535 &&
+	    cfg.max_per_ip == 0);
+	CHECK(P("--rate-per-ip=65536") == ARGS_RANGE && err.min == 0 &&
+	    err.max == 65535 && strcmp(err.opt, "rate-per-ip") == 0);
+	CHECK(P("--rate-per-ip=") == ARGS_EMPTY);
+	CHECK(P("--rate-per-ip", "x") == ARGS_SYNTAX && err.index == 2);
+	CHECK(P("--rate-per-ip") == ARGS_MISSING);
+	CHECK(P("--rate-per-ip=3", "--rate-per-ip=4") == ARGS_OK &&
+	    cfg.rate_per_ip == 4);
+}
+
 int
 main(void)
 {
@@ -300,5 +394,6 @@ main(void)
 	test_numbers();
 	test_help_version();
 	test_own_field();
+	test_repeatable();
 	UNIT_DONE();
 }
