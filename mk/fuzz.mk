@@ -2,7 +2,7 @@
 # Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
 
 FUZZ_DIR	:= $(BUILD)/fuzz
-FUZZ_HARNESSES	:= session options numbers address slots rate srctab
+FUZZ_HARNESSES	:= session options numbers address slots rate srctab acl
 FUZZ_CC		?= clang
 FUZZ_AFL_CC	?= afl-clang-fast
 FUZZ_BASE	:= $(STD) $(WARN) -Isrc -g -O1
@@ -16,6 +16,7 @@ FUZZ_SRC_address := src/core/addr.c src/core/num.c
 FUZZ_SRC_slots   := src/core/slots.c src/core/addr.c
 FUZZ_SRC_rate    := src/core/rate.c
 FUZZ_SRC_srctab  := src/core/srctab.c src/core/rate.c src/core/addr.c
+FUZZ_SRC_acl     := src/core/acl.c src/sys/cidr.c src/core/num.c src/core/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
 FUZZ_LD_session  := -Wl,--wrap=read,--wrap=write
 
