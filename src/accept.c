@@ -1,4 +1,4 @@
-/* accept.c: the parent's accept path: take a connection, admit it (--max-clients, --max-per-ip), fork its child or refuse it. */
+/* accept.c: the parent's accept path: take a connection, admit it (--allow/--deny, --rate-per-ip, --max-clients, --max-per-ip), fork its child or refuse it. */
 #include "parent.h"
 #include "core/addr.h"
 #include "core/backoff.h"
@@ -63,19 +63,48 @@ child_start(const struct server *s, int fd, const union sockaddr_any *sa,
 	child_serve(&c);
 }
 
+/* A connection the source policy refused: closed at once, counted, logged. */
+static void
+refuse_source(struct server *s, int fd, const union sockaddr_any *sa,
+    enum source_verdict v, bool log)
+{
+	char peer[ADDR_TEXT_MAX];
+
+	(void)close(fd);
+	if (v == SOURCE_ACL)
+		s->st.refused_acl++;
+	else
+		s->st.refused_rate++;
+	if ((v == SOURCE_RATE && !log) || !log_wants(VERB_NORMAL))
+		return;
+	sockaddr_text(sa, peer, sizeof(peer));
+	if (v == SOURCE_ACL)
+		log_msg(VERB_NORMAL, "refused %s: --allow/--deny", peer);
+	else
+		log_msg(VERB_NORMAL, "refused %s: over --rate-per-ip %u a second",
+		    peer, (unsigned int)s->cfg->rate_per_ip);
+}
+
 /* Fork a child for accepted socket fd, or close it. */
 static void
 serve(struct server *s, int fd, const union sockaddr_any *sa)
 {
 	uint8_t key[ADDR_KEY_LEN];
 	char peer[ADDR_TEXT_MAX];
+	enum source_verdict v;
 	enum admit a;
 	uint32_t idx;
+	bool log;
 	pid_t pid;
 	int e;
 
 	memset(key, 0, sizeof(key));	/* accept(2) gives IPv4 or IPv6 only */
 	(void)sockaddr_key(sa, key);
+	v = policy_source(&s->policy, key, io_now(), &log);
+	if (v != SOURCE_OK) {
+		refuse_source(s, fd, sa, v, log);
+		return;
+	}
 	idx = 0;
 	a = slots_admit(&s->slots, key, &idx);
 	if (a == ADMIT_PER_IP) {

@@ -26,9 +26,11 @@ stderr_is_client(void)
 }
 
 int
-inetd_run(const struct config *cfg)
+inetd_run(const struct config *cfg, const struct acl *acl)
 {
 	union sockaddr_any peer;
+	uint8_t key[ADDR_KEY_LEN];
+	char text[ADDR_TEXT_MAX];
 	struct child c;
 	socklen_t len;
 	int type;
@@ -58,6 +60,13 @@ inetd_run(const struct config *cfg)
 	if (getpeername(STDIN_FILENO, &peer.sa, &len) == 0 &&
 	    (peer.sa.sa_family == AF_INET || peer.sa.sa_family == AF_INET6))
 		c.peer = &peer;
+	/* --allow/--deny: a refused peer gets nothing (an unknown one: rules apply only to IP peers). */
+	memset(key, 0, sizeof(key));
+	if (c.peer != NULL && sockaddr_key(c.peer, key) && !acl_allows(acl, key)) {
+		sockaddr_text(c.peer, text, sizeof(text));
+		log_msg(VERB_NORMAL, "refused %s: --allow/--deny", text);
+		return EXIT_SESSION;
+	}
 	c.fd = STDIN_FILENO;
 	c.sigfd = -1;	/* signals set above, as --inetd needs them */
 	c.limits = &cfg->session;

@@ -1,5 +1,6 @@
 /* main.c: command line to configuration to server. Only this file exits or prints start-up errors. */
 #include "child.h"
+#include "core/acl.h"
 #include "core/args.h"
 #include "echod.h"
 #include "sys/failure.h"
@@ -7,7 +8,9 @@
 #include "inetd.h"
 #include "sys/listen.h"
 #include "sys/log.h"
+#include "sys/cidr.h"
 #include "sys/priv.h"
+#include "sys/sockaddr.h"
 #include "server.h"
 #include "sys/sig.h"
 #include "usage.h"
@@ -25,8 +28,50 @@ report(const struct failure *f)
 	return f->status;
 }
 
+/*
+ * The usage errors args_parse leaves to the system's address parser:
+ * each --listen a numeric address, none twice; each --allow/--deny a
+ * well-formed ADDR[/LEN], compiled into acl. 0, or EXIT_USAGE said.
+ */
 static int
-run_server(const struct config *cfg, const struct priv *pv)
+check_addresses(const struct config *cfg, struct acl *acl)
+{
+	union sockaddr_any sa[ARGS_LISTEN_MAX];
+	char what[96];
+	const char *why;
+	socklen_t len;
+	uint32_t i;
+	uint32_t j;
+
+	memset(sa, 0, sizeof(sa));
+	for (i = 0; i < cfg->nlisten && !listen_activated(); i++) {
+		if (!sockaddr_parse(cfg->listen[i], cfg->port, &sa[i], &len)) {
+			log_fatal("--listen", "not a numeric IPv4 or IPv6 address");
+			return EXIT_USAGE;
+		}
+		for (j = 0; j < i; j++)
+			if (sockaddr_same(&sa[i], &sa[j])) {
+				(void)snprintf(what, sizeof(what), "%s given twice",
+				    cfg->listen[i]);
+				log_fatal("--listen", what);
+				return EXIT_USAGE;
+			}
+	}
+	acl->n = 0;
+	for (i = 0; i < cfg->nrules; i++)
+		if (cidr_add(acl, cfg->rule[i].text, cfg->rule[i].deny, &why) < 0) {
+			(void)snprintf(what, sizeof(what), "%s %s",
+			    cfg->rule[i].deny ? "--deny" : "--allow",
+			    cfg->rule[i].text);
+			log_fatal(what, why);
+			return EXIT_USAGE;
+		}
+	return 0;
+}
+
+static int
+run_server(const struct config *cfg, const struct acl *acl,
+    const struct priv *pv)
 {
 	struct listener lis[ECHOD_MAX_LISTENERS];
 	struct failure f;
@@ -54,12 +99,13 @@ run_server(const struct config *cfg, const struct priv *pv)
 		(void)failure_set(&f, EXIT_OSERR, errno, "signals", NULL);
 		return report(&f);
 	}
-	return server_run(cfg, lis, n, sigfd);
+	return server_run(cfg, acl, lis, n, sigfd);
 }
 
 int
 main(int argc, char *argv[])
 {
+	static struct acl acl;	/* the rules, for the server's life */
 	struct config cfg;
 	struct args_error err;
 	struct failure f;
@@ -91,22 +137,18 @@ main(int argc, char *argv[])
 		return fflush(stdout) == 0 ? EXIT_OK : EXIT_OSERR;
 	}
 	memset(&f, 0, sizeof(f));
-	if (cfg.listen != NULL && !listen_activated() &&
-	    !sockaddr_parse(cfg.listen, cfg.port, &(union sockaddr_any){0},
-	    &(socklen_t){0})) {
-		(void)fprintf(stderr, "echod: --listen: not a numeric IPv4 or IPv6 "
-		    "address\n");
-		return EXIT_USAGE;
-	}
+	r = check_addresses(&cfg, &acl);
+	if (r != 0)
+		return r;
 	if (priv_lookup(cfg.user, &pv, &f) < 0)
 		return report(&f);
 	if (cfg.inetd) {
 		if (priv_drop(&pv, &f) < 0)
 			return report(&f);
-		return inetd_run(&cfg);
+		return inetd_run(&cfg, &acl);
 	}
 	log_init(cfg.verbosity, 1);
 	if (cfg.no_sandbox)
 		log_msg(VERB_QUIET, "warning: sandbox disabled");
-	return run_server(&cfg, &pv);
+	return run_server(&cfg, &acl, &pv);
 }

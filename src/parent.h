@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "policy.h"
 #include "child.h"
 #include "core/args.h"
 #include "core/slots.h"
@@ -16,11 +17,14 @@ struct stats {
 	uint64_t	refused_per_ip;
 	uint64_t	fork_failed;
 	uint64_t	accept_errors;
+	uint64_t	refused_acl;
+	uint64_t	refused_rate;
 };
 
 /* All of the parent's state, owned by server_run and passed explicitly. */
 struct server {
 	const struct config	*cfg;
+	struct policy		 policy;	/* --allow/--deny, --rate-per-ip */
 	struct listener		*lis;
 	int			 nlis;
 	int			 sigfd;

@@ -60,11 +60,14 @@ log_stats(const struct server *s)
 
 	udpsup_stats(&s->udp, udp, sizeof(udp));
 	log_msg(VERB_QUIET, "stats accepted=%llu active=%u refused_per_ip=%llu "
-	    "fork_failed=%llu accept_errors=%llu%s",
+	    "fork_failed=%llu accept_errors=%llu refused_acl=%llu "
+	    "refused_rate=%llu%s",
 	    (unsigned long long)s->st.accepted, (unsigned int)slots_active(&s->slots),
 	    (unsigned long long)s->st.refused_per_ip,
 	    (unsigned long long)s->st.fork_failed,
-	    (unsigned long long)s->st.accept_errors, udp);
+	    (unsigned long long)s->st.accept_errors,
+	    (unsigned long long)s->st.refused_acl,
+	    (unsigned long long)s->st.refused_rate, udp);
 }
 
 /* SIGTERM/SIGINT/SIGHUP: stop accepting, close the listeners, start the grace period. */
@@ -206,13 +209,15 @@ slots_bytes(uint32_t cap)
 }
 
 static int
-setup(struct server *s, const struct config *cfg, struct listener *lis,
-    int nlis, int sigfd)
+setup(struct server *s, const struct config *cfg, const struct acl *acl,
+    struct listener *lis, int nlis, int sigfd)
 {
 	struct slot *mem;
 
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
+	if (policy_setup(&s->policy, acl, cfg->rate_per_ip, io_now()) < 0)
+		return -1;
 	s->lis = lis;
 	s->nlis = nlis;
 	s->sigfd = sigfd;
@@ -239,11 +244,12 @@ setup(struct server *s, const struct config *cfg, struct listener *lis,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s->done == MAP_FAILED)
 		return -1;
-	return udpsup_setup(&s->udp, lis, nlis);
+	return udpsup_setup(&s->udp, lis, nlis, acl);
 }
 
 int
-server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
+server_run(const struct config *cfg, const struct acl *acl,
+    struct listener *lis, int nlis, int sigfd)
 {
 	struct pollfd pfd[ECHOD_MAX_LISTENERS + 1];
 	int map[ECHOD_MAX_LISTENERS + 1];
@@ -253,7 +259,7 @@ server_run(const struct config *cfg, struct listener *lis, int nlis, int sigfd)
 	memset(pfd, 0, sizeof(pfd));	/* turn() fills what poll reads */
 	memset(map, 0, sizeof(map));
 	/* Before the listening line: a start-up failure, said as one. */
-	if (setup(&s, cfg, lis, nlis, sigfd) < 0) {
+	if (setup(&s, cfg, acl, lis, nlis, sigfd) < 0) {
 		log_fatal("setup", strerror(errno));
 		return EXIT_OSERR;
 	}

@@ -4,15 +4,17 @@
 
 #include <stddef.h>
 
+#include "core/acl.h"
 #include "core/args.h"
 #include "sys/listen.h"
 
 /*
  * Serve the listeners until SIGTERM/SIGINT and the end of the grace period.
- * sigfd is sig_install()'s pipe. Prints the listening lines first.
+ * acl is the compiled --allow/--deny rules (main's, for the server's
+ * life). sigfd is sig_install()'s pipe. Prints the listening lines first.
  * Returns the exit status.
  */
-int	server_run(const struct config *cfg, struct listener *lis, int nlis,
-	    int sigfd);
+int	server_run(const struct config *cfg, const struct acl *acl,
+	    struct listener *lis, int nlis, int sigfd);
 
 #endif

@@ -5,6 +5,7 @@
 #include "echo/io.h"
 #include "sys/sockaddr.h"
 #include "sys/log.h"
+#include "sys/seed.h"
 #include "core/rate.h"
 #include "core/srctab.h"
 
@@ -13,7 +14,6 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 
 /* Room for the one destination-address message a datagram carries, of either family. */
@@ -33,31 +33,12 @@ struct udp_sock {
 /* The UDP child's state, its own alone: set up by udp_prepare before the sandbox. */
 struct udp_state {
 	struct srctab	tab;
+	const struct acl *acl;		/* --allow/--deny: refused sources dropped */
 	struct udp_sock	socks[UDP_MAX_SOCKETS];
 	int		n;
 };
 
 static struct udp_state udp_state;
-
-/* Fill the hash seed from getrandom(2): the key senders cannot know. */
-static int
-seed_fill(void *seed, size_t len)
-{
-	char *p;
-	ssize_t n;
-	size_t got;
-
-	p = seed;
-	for (got = 0; got < len; ) {
-		n = getrandom(p + got, len - got, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
 
 /* Learn fd's own port and ask for each datagram's destination address. */
 static int
@@ -88,12 +69,13 @@ sock_prepare(int fd, struct udp_sock *s)
 }
 
 struct udp_state *
-udp_prepare(const int *fds, int nfds)
+udp_prepare(const int *fds, int nfds, const struct acl *acl)
 {
 	struct udp_state *u;
 	int i;
 
 	u = &udp_state;
+	u->acl = acl;
 	if (seed_fill(u->tab.seed, sizeof(u->tab.seed)) < 0)
 		return NULL;
 	srctab_init(&u->tab, io_now(), UDP_RATE_SOURCE, UDP_RATE_SOURCE,
@@ -180,7 +162,7 @@ echo_one(const struct udp_sock *s, struct udp_state *u, char *buf, ssize_t n,
 
 	from = in->msg_name;
 	memset(key, 0, sizeof(key));	/* defined on every path */
-	if (!sockaddr_key(from, key) ||
+	if (!sockaddr_key(from, key) || !acl_allows(u->acl, key) ||
 	    srctab_verdict(&u->tab, key, sockaddr_port(from), s->port,
 	    (in->msg_flags & MSG_TRUNC) != 0, io_now()) != UDP_ECHO) {
 		c->dropped++;

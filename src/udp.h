@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "core/acl.h"
+
 /*
  * Counters shared with the parent (MAP_SHARED), written only by the UDP child.
  * Atomic: on 32-bit targets (armhf) a plain 64-bit store is two stores, and
@@ -41,7 +43,7 @@ struct udp_state;
  * Serves fds[0..nfds), at most UDP_MAX_SOCKETS. Returns the child's state,
  * or NULL with errno.
  */
-struct udp_state	*udp_prepare(const int *fds, int nfds);
+struct udp_state	*udp_prepare(const int *fds, int nfds, const struct acl *acl);
 
 /* Echo datagrams on u's sockets until a fatal error. Returns only on failure. */
 void	udp_serve(struct udp_state *u, struct udp_counters *c);

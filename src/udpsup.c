@@ -23,12 +23,14 @@
 #define UDP_RESTART_MS	1000
 
 int
-udpsup_setup(struct udpsup *u, const struct listener *lis, int nlis)
+udpsup_setup(struct udpsup *u, const struct listener *lis, int nlis,
+    const struct acl *acl)
 {
 	int i;
 
 	memset(u, 0, sizeof(*u));
 	u->restart = -1;
+	u->acl = acl;
 	for (i = 0; i < nlis; i++)
 		if (lis[i].type == SOCK_DGRAM)
 			u->on = true;
@@ -69,7 +71,7 @@ udp_child(struct udpsup *u, pid_t parent, const struct listener *lis, int nlis,
 			(void)close(lis[i].fd);
 	}
 	/* The hash seed, own ports and socket options: before the sandbox. */
-	st = udp_prepare(fds, nfds);
+	st = udp_prepare(fds, nfds, u->acl);
 	if (st == NULL || sig_child(sigfd) < 0 ||
 	    (confine && sandbox_child(SANDBOX_UDP) < 0)) {
 		log_err("udp child", errno);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "core/acl.h"
 #include "sys/listen.h"
 #include "udp.h"
 
@@ -15,10 +16,12 @@ struct udpsup {
 	pid_t			 pid;		/* 0: not running */
 	int64_t			 restart;	/* when to (re)start it; -1: not due */
 	struct udp_counters	*counters;	/* shared with the child */
+	const struct acl	*acl;		/* --allow/--deny, for the child */
 };
 
-/* Serve UDP if lis[0..nlis) holds a datagram socket: map the counters, start on the first turn. 0, or -1 with errno. */
-int	udpsup_setup(struct udpsup *u, const struct listener *lis, int nlis);
+/* Serve UDP if lis[0..nlis) holds a datagram socket: map the counters, start on the first turn; the child drops what acl refuses. 0, or -1 with errno. */
+int	udpsup_setup(struct udpsup *u, const struct listener *lis, int nlis,
+	    const struct acl *acl);
 
 /* Start the child if it is due at now. Its signal pipe is sigfd. */
 void	udpsup_tick(struct udpsup *u, int64_t now, const struct listener *lis,

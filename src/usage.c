@@ -9,10 +9,16 @@ static const char usage_text[] =
 "Usage: echod [OPTION]...\n"
 "Fork-per-connection TCP and UDP echo server (RFC 862).\n"
 "\n"
-"  -l, --listen ADDR        numeric IPv4 or IPv6 address to bind (default ::, dual stack)\n"
+"  -l, --listen ADDR        numeric IPv4 or IPv6 address to bind (default ::, dual stack);\n"
+"                           repeatable, up to 8 addresses\n"
 "  -p, --port PORT          port, 0-65535; 0 lets the kernel choose (default 7)\n"
 "  -c, --max-clients N      most children alive at once, 1-65535 (default 64)\n"
 "  -C, --max-per-ip N       most connections from one address, 0-65535, 0 = no limit (default 0)\n"
+"      --allow CIDR         admit only sources in CIDR (10.0.0.0/8, ::1); repeatable\n"
+"      --deny CIDR          refuse sources in CIDR; repeatable, wins over --allow;\n"
+"                           at most 64 --allow/--deny rules in all\n"
+"      --rate-per-ip N      most new connections a second from one source,\n"
+"                           0-65535, 0 = off (default 0)\n"
 "  -t, --idle-timeout SECS  close after SECS without a byte moving, 0-86400, 0 = none (default 300)\n"
 "  -T, --max-lifetime SECS  close after SECS in total, 0-86400, 0 = none (default 0)\n"
 "  -g, --grace SECS         on SIGTERM/SIGINT/SIGHUP, time children may finish, 0-86400 (default 5)\n"
@@ -82,6 +88,11 @@ usage_error(const struct args_error *err, char *const argv[], char *out,
 		break;
 	case ARGS_OPERAND:
 		(void)snprintf(out, size, "%s: unexpected argument", word);
+		break;
+	case ARGS_TOOMANY:
+		(void)snprintf(out, size, "%s: at most %s", opt,
+		    err->opt != NULL && err->opt[0] == 'l' ? "8 addresses" :
+		    "64 --allow/--deny rules in all");
 		break;
 	case ARGS_CONFLICT:
 		(void)snprintf(out, size, "--udp: cannot be used with --inetd");

@@ -6,8 +6,8 @@
 
 enum opt_id {
 	O_LISTEN, O_PORT, O_MAXCLIENTS, O_PERIP, O_IDLE, O_LIFETIME, O_GRACE,
-	O_BACKLOG, O_USER, O_UDP, O_NOSANDBOX, O_INETD, O_QUIET, O_VERBOSE,
-	O_HELP, O_VERSION, O_COUNT
+	O_BACKLOG, O_RATEIP, O_ALLOW, O_DENY, O_USER, O_UDP, O_NOSANDBOX,
+	O_INETD, O_QUIET, O_VERBOSE, O_HELP, O_VERSION, O_COUNT
 };
 
 /* Long names live in the table itself, NUL-padded to a fixed size, so WP
@@ -33,6 +33,9 @@ static const struct optdef opts[O_COUNT] = {
 	{ { "max-lifetime" },	'T', true,  0, ARGS_SECONDS_MAX },
 	{ { "grace" },		'g', true,  0, ARGS_SECONDS_MAX },
 	{ { "backlog" },	'b', true,  1, ARGS_BACKLOG_MAX },
+	{ { "rate-per-ip" },	0,   true,  0, ARGS_CLIENTS_MAX },
+	{ { "allow" },		0,   true,  1, 0 },
+	{ { "deny" },		0,   true,  1, 0 },
 	{ { "user" },		'u', true,  1, 0 },
 	{ { "udp" },		0,   false, 0, 0 },
 	{ { "no-sandbox" },	0,   false, 0, 0 },
@@ -47,32 +50,13 @@ static const struct optdef opts[O_COUNT] = {
     // verbosity (O_VERBOSE's); every other option has its own field.
     logic integer opt_field(integer id) = id == O_QUIET ? O_VERBOSE : id;
 
-    // Field f (by opt_field) of *c is the same at L1 and L2.
-    predicate field_same{L1,L2}(struct config *c, integer f) =
-      (f == O_LISTEN ==> \at(c->listen, L1) == \at(c->listen, L2)) &&
-      (f == O_USER ==> \at(c->user, L1) == \at(c->user, L2)) &&
-      (f == O_PORT ==> \at(c->port, L1) == \at(c->port, L2)) &&
-      (f == O_MAXCLIENTS ==>
-        \at(c->max_clients, L1) == \at(c->max_clients, L2)) &&
-      (f == O_PERIP ==> \at(c->max_per_ip, L1) == \at(c->max_per_ip, L2)) &&
-      (f == O_IDLE ==>
-        \at(c->session.idle_timeout, L1) == \at(c->session.idle_timeout, L2)) &&
-      (f == O_LIFETIME ==>
-        \at(c->session.max_lifetime, L1) == \at(c->session.max_lifetime, L2)) &&
-      (f == O_GRACE ==> \at(c->grace, L1) == \at(c->grace, L2)) &&
-      (f == O_BACKLOG ==> \at(c->backlog, L1) == \at(c->backlog, L2)) &&
-      (f == O_UDP ==> \at(c->udp, L1) == \at(c->udp, L2)) &&
-      (f == O_NOSANDBOX ==> \at(c->no_sandbox, L1) == \at(c->no_sandbox, L2)) &&
-      (f == O_INETD ==> \at(c->inetd, L1) == \at(c->inetd, L2)) &&
-      (f == O_VERBOSE ==> \at(c->verbosity, L1) == \at(c->verbosity, L2)) &&
-      (f == O_HELP ==> \at(c->help, L1) == \at(c->help, L2)) &&
-      (f == O_VERSION ==> \at(c->version, L1) == \at(c->version, L2));
-
     // Every field but the one option id sets is the same at L1 and L2
-    // (id == O_COUNT: every field). Spelled out, not a \forall over
-    // field_same: each conjunct is then one memory read for the provers.
+    // (id == O_COUNT: every field). Spelled out, not a \forall over the
+    // fields: each conjunct is then one memory read for the provers.
     predicate same_except{L1,L2}(struct config *c, integer id) =
-      (id != O_LISTEN ==> \at(c->listen, L1) == \at(c->listen, L2)) &&
+      (id != O_LISTEN ==> \at(c->nlisten, L1) == \at(c->nlisten, L2)) &&
+      (id != O_ALLOW && id != O_DENY ==> \at(c->nrules, L1) == \at(c->nrules, L2)) &&
+      (id != O_RATEIP ==> \at(c->rate_per_ip, L1) == \at(c->rate_per_ip, L2)) &&
       (id != O_USER ==> \at(c->user, L1) == \at(c->user, L2)) &&
       (id != O_PORT ==> \at(c->port, L1) == \at(c->port, L2)) &&
       (id != O_MAXCLIENTS ==>
@@ -114,15 +98,23 @@ static const struct optdef opts[O_COUNT] = {
       (id == O_IDLE ==> \at(c->session.idle_timeout, L2) == n) &&
       (id == O_LIFETIME ==> \at(c->session.max_lifetime, L2) == n) &&
       (id == O_GRACE ==> \at(c->grace, L2) == n) &&
-      (id == O_BACKLOG ==> \at(c->backlog, L2) == n);
+      (id == O_BACKLOG ==> \at(c->backlog, L2) == n) &&
+      (id == O_RATEIP ==> \at(c->rate_per_ip, L2) == n);
 
     // Option id with argument val applied between L1 and L2: its field is
-    // val itself (--listen, --user) or val's decimal value, every other
-    // field unchanged.
+    // val itself (--user), val appended (--listen; --allow and --deny, with
+    // which of the two) or val's decimal value, every other field unchanged.
     predicate arg_set{L1,L2}(struct config *c, integer id, char *val) =
-      (id == O_LISTEN ==> same_except{L1,L2}(c, id) && \at(c->listen, L2) == val) &&
-      (id == O_USER ==> same_except{L1,L2}(c, id) && \at(c->user, L2) == val) &&
-      (O_PORT <= id <= O_BACKLOG ==>
+      same_except{L1,L2}(c, id) &&
+      (id == O_LISTEN ==>
+        \at(c->nlisten, L2) == \at(c->nlisten, L1) + 1 &&
+        \at(c->listen[\at(c->nlisten, L1)], L2) == val) &&
+      ((id == O_ALLOW || id == O_DENY) ==>
+        \at(c->nrules, L2) == \at(c->nrules, L1) + 1 &&
+        \at(c->rule[\at(c->nrules, L1)].text, L2) == val &&
+        (\at(c->rule[\at(c->nrules, L1)].deny, L2) != 0 <==> id == O_DENY)) &&
+      (id == O_USER ==> \at(c->user, L2) == val) &&
+      (O_PORT <= id <= O_RATEIP ==>
         num_set{L1,L2}(c, id, \at(num_value(val, strlen(val)), L1)));
 
     // word spells name whole: its first k characters are all of name's,
@@ -143,8 +135,12 @@ static const struct optdef opts[O_COUNT] = {
     // Every field of *c is as at L1, or set by a letter of w[1 .. n-1]
     // (spelled out per field: no \forall for the provers to instantiate).
     predicate short_from{L1,L2}(struct config *c, char *w, integer n) =
-      (\at(c->listen, L1) == \at(c->listen, L2) ||
+      (\at(c->nlisten, L1) == \at(c->nlisten, L2) ||
         short_sets{L2}(w, n, O_LISTEN)) &&
+      (\at(c->nrules, L1) == \at(c->nrules, L2) ||
+        short_sets{L2}(w, n, O_ALLOW)) &&
+      (\at(c->rate_per_ip, L1) == \at(c->rate_per_ip, L2) ||
+        short_sets{L2}(w, n, O_RATEIP)) &&
       (\at(c->user, L1) == \at(c->user, L2) ||
         short_sets{L2}(w, n, O_USER)) &&
       (\at(c->port, L1) == \at(c->port, L2) ||
@@ -193,11 +189,13 @@ static const struct optdef opts[O_COUNT] = {
 void
 args_defaults(struct config *cfg)
 {
-	cfg->listen = NULL;
+	cfg->nlisten = 0;
+	cfg->nrules = 0;
 	cfg->user = NULL;
 	cfg->port = 7;
 	cfg->max_clients = 64;
 	cfg->max_per_ip = 0;
+	cfg->rate_per_ip = 0;
 	cfg->session.idle_timeout = 300;
 	cfg->session.max_lifetime = 0;
 	cfg->grace = 5;
@@ -336,10 +334,10 @@ num_to_err(int r)
 }
 
 /* Store the number v, already checked against the table, into option id's field. */
-/*@ requires \valid(cfg) && args_ranges_ok(cfg) && O_PORT <= id <= O_BACKLOG;
+/*@ requires \valid(cfg) && args_ranges_ok(cfg) && O_PORT <= id <= O_RATEIP;
     requires opts[id].min <= v <= opts[id].max;
     assigns cfg->port, cfg->max_clients, cfg->max_per_ip, cfg->session.idle_timeout,
-      cfg->session.max_lifetime, cfg->grace, cfg->backlog;
+      cfg->session.max_lifetime, cfg->grace, cfg->backlog, cfg->rate_per_ip;
     ensures args_ranges_ok(cfg);
     ensures num_set{Pre,Post}(cfg, id, v);
 */
@@ -365,8 +363,11 @@ store_num(struct config *cfg, int id, uint32_t v)
 	case O_GRACE:
 		cfg->grace = v;
 		break;
-	default:
+	case O_BACKLOG:
 		cfg->backlog = v;
+		break;
+	default:
+		cfg->rate_per_ip = v;
 		break;
 	}
 }
@@ -374,10 +375,12 @@ store_num(struct config *cfg, int id, uint32_t v)
 /* Store the argument val of option id into cfg; ARGS_OK or an error code. */
 /*@ requires \valid(cfg) && args_ranges_ok(cfg) && valid_read_string(val);
     requires O_LISTEN <= id <= O_USER;
-    assigns cfg->listen, cfg->user, cfg->port, cfg->max_clients, cfg->max_per_ip,
-      cfg->session.idle_timeout, cfg->session.max_lifetime, cfg->grace, cfg->backlog;
+    assigns cfg->listen[0 .. ARGS_LISTEN_MAX - 1], cfg->nlisten,
+      cfg->rule[0 .. ARGS_RULES_MAX - 1], cfg->nrules, cfg->user, cfg->port,
+      cfg->max_clients, cfg->max_per_ip, cfg->session.idle_timeout,
+      cfg->session.max_lifetime, cfg->grace, cfg->backlog, cfg->rate_per_ip;
     ensures args_ranges_ok(cfg);
-    ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_RANGE;
+    ensures \result == ARGS_OK || ARGS_EMPTY <= \result <= ARGS_TOOMANY;
     ensures \result == ARGS_OK ==> arg_set{Pre,Post}(cfg, id, val);
 */
 static int
@@ -387,7 +390,18 @@ apply_arg(struct config *cfg, int id, const char *val)
 	int r;
 
 	if (id == O_LISTEN) {
-		cfg->listen = val;
+		if (cfg->nlisten >= ARGS_LISTEN_MAX)
+			return ARGS_TOOMANY;
+		cfg->listen[cfg->nlisten] = val;
+		cfg->nlisten++;
+		return ARGS_OK;
+	}
+	if (id == O_ALLOW || id == O_DENY) {
+		if (cfg->nrules >= ARGS_RULES_MAX)
+			return ARGS_TOOMANY;
+		cfg->rule[cfg->nrules].text = val;
+		cfg->rule[cfg->nrules].deny = id == O_DENY;
+		cfg->nrules++;
 		return ARGS_OK;
 	}
 	if (id == O_USER) {
@@ -457,7 +471,7 @@ apply_flag(struct config *cfg, int id)
     ensures args_ranges_ok(cfg);
     ensures \result == ARGS_OK ==> err->code == \old(err->code);
     ensures \result == ARGS_OK || \result == ARGS_MISSING ||
-      ARGS_EMPTY <= \result <= ARGS_RANGE;
+      ARGS_EMPTY <= \result <= ARGS_TOOMANY;
     ensures \result != ARGS_OK ==> err->code == \result && 0 <= err->index < argc;
     ensures att != \null ==> *i == \old(*i) &&
       (\result == ARGS_OK ==> arg_set{Pre,Post}(cfg, id, att));
@@ -508,8 +522,6 @@ take_arg(int argc, char *const argv[], int *i, struct config *cfg,
     ensures \result == ARGS_UNKNOWN <==> id == O_COUNT;
     ensures id < O_COUNT ==>
       long_done{Pre,Post}(cfg, (char **)argv, \old(*i), *i, id, end, \result);
-    ensures (\result == ARGS_OK || \result == -1) ==> \forall integer f;
-      0 <= f < O_COUNT && f != opt_field(id) ==> field_same{Pre,Post}(cfg, f);
 */
 static int
 long_opt(int argc, char *const argv[], int *i, struct config *cfg,

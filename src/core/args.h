@@ -14,12 +14,26 @@ enum verbosity {
 };
 
 /* Every field within its range in echod(8) once args_parse() has succeeded. */
+/* At most this many --listen addresses, and --allow/--deny rules in all. */
+#define ARGS_LISTEN_MAX	8
+#define ARGS_RULES_MAX	64
+
+/* One --allow or --deny, as given; main checks and compiles it (acl.h). */
+struct args_rule {
+	const char	*text;		/* the CIDR word, as on the command line */
+	bool		 deny;		/* --deny (true) or --allow */
+};
+
 struct config {
-	const char	*listen;	/* NULL: the default (:: or 0.0.0.0) */
+	const char	*listen[ARGS_LISTEN_MAX];	/* the first nlisten, in order */
+	uint32_t	 nlisten;	/* 0: the default (:: or 0.0.0.0) */
+	struct args_rule rule[ARGS_RULES_MAX];		/* the first nrules, in order */
+	uint32_t	 nrules;
 	const char	*user;		/* NULL: no privilege drop */
 	uint32_t	 port;		/* 0..65535 */
 	uint32_t	 max_clients;	/* 1..65535 */
 	uint32_t	 max_per_ip;	/* 0..65535, 0 = no limit */
+	uint32_t	 rate_per_ip;	/* 0..65535 new connections a second, 0 = off */
 	struct session_limits session;	/* each 0..86400 seconds, 0 = none */
 	uint32_t	 grace;		/* 0..86400 seconds */
 	uint32_t	 backlog;	/* 1..65535 */
@@ -45,6 +59,7 @@ enum args_err {
 	ARGS_TOOLONG,		/* number argument over NUM_MAXLEN characters */
 	ARGS_SYNTAX,		/* not a decimal number */
 	ARGS_RANGE,		/* decimal, but outside the option's range */
+	ARGS_TOOMANY,		/* a repeatable option once too often (--listen, --allow/--deny) */
 	ARGS_OPERAND,		/* a non-option argument */
 	ARGS_CONFLICT		/* --udp with --inetd */
 };
@@ -72,7 +87,8 @@ struct args_error {
 /*@ predicate args_ranges_ok{L}(struct config *c) =
       c->port <= 65535 &&
       1 <= c->max_clients <= 65535 &&
-      c->max_per_ip <= 65535 &&
+      c->max_per_ip <= 65535 && c->rate_per_ip <= 65535 &&
+      c->nlisten <= 8 && c->nrules <= 64 &&
       c->session.idle_timeout <= 86400 &&
       c->session.max_lifetime <= 86400 &&
       c->grace <= 86400 &&
@@ -83,7 +99,8 @@ struct args_error {
     predicate args_config_ok{L}(struct config *c) =
       args_ranges_ok(c) && (!(c->udp && c->inetd) || c->help || c->version);
     predicate args_is_default{L}(struct config *c) =
-      c->listen == \null && c->user == \null && c->port == 7 &&
+      c->nlisten == 0 && c->nrules == 0 && c->rate_per_ip == 0 &&
+      c->user == \null && c->port == 7 &&
       c->max_clients == 64 && c->max_per_ip == 0 && c->session.idle_timeout == 300 &&
       c->session.max_lifetime == 0 && c->grace == 5 && c->backlog == 1024 &&
       c->verbosity == VERB_NORMAL && !c->udp && !c->no_sandbox &&

@@ -137,12 +137,12 @@ open_activated(struct listener *out, size_t max, struct failure *f)
 /* socket, options, bind and (for streams) listen on one address. */
 static int
 open_one(const union sockaddr_any *sa, socklen_t len, int type,
-    uint32_t backlog, struct listener *l, struct failure *f)
+    uint32_t backlog, bool v6only, struct listener *l, struct failure *f)
 {
 	char where[ADDR_TEXT_MAX + 16];
 	char text[ADDR_TEXT_MAX];
 	int on;
-	int off;
+	int v6;
 	int fd;
 
 	sockaddr_text(sa, text, sizeof(text));
@@ -152,13 +152,16 @@ open_one(const union sockaddr_any *sa, socklen_t len, int type,
 		return failure_set(f, EXIT_OSERR, errno, where, NULL);
 	}
 	on = 1;
-	off = 0;
+	v6 = v6only;
 	if (type == SOCK_STREAM &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
 		goto bad;
-	/* Dual stack: "::" also takes IPv4 clients as mapped addresses. */
+	/*
+	 * Dual stack: "::" alone also takes IPv4 clients as mapped addresses;
+	 * among several addresses each socket takes only its own family.
+	 */
 	if (sa->sa.sa_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0)
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6)) < 0)
 		goto bad;
 	if (bind(fd, &sa->sa, len) < 0) {
 		(void)snprintf(where, sizeof(where), "bind %s", text);
@@ -183,24 +186,69 @@ bad:
 	return -1;
 }
 
-/* TCP, then UDP on the port TCP got; with port 0, choose again if UDP's is taken. */
+/*
+ * TCP, then UDP on the port TCP got, on sa at port; with port 0, choose
+ * again if UDP's is taken. Returns the sockets opened (1 or 2), or -1.
+ */
 static int
-open_pair(union sockaddr_any *sa, socklen_t len, const struct config *cfg,
-    struct listener *out, struct failure *f)
+open_pair(union sockaddr_any *sa, socklen_t len, unsigned int port,
+    const struct config *cfg, bool v6only, struct listener *out,
+    struct failure *f)
 {
 	int tries;
 
 	for (tries = 0; tries < 16; tries++) {
-		sockaddr_set_port(sa, cfg->port);
-		if (open_one(sa, len, SOCK_STREAM, cfg->backlog, &out[0], f) < 0)
+		sockaddr_set_port(sa, port);
+		if (open_one(sa, len, SOCK_STREAM, cfg->backlog, v6only, &out[0], f) < 0)
 			return -1;
 		if (!cfg->udp)
 			return 1;
 		sockaddr_set_port(sa, bound_port(out[0].fd));
-		if (open_one(sa, len, SOCK_DGRAM, 0, &out[1], f) == 0)
+		if (open_one(sa, len, SOCK_DGRAM, 0, v6only, &out[1], f) == 0)
 			return 2;
 		(void)close(out[0].fd);
-		if (cfg->port != 0 || f->errnum != EADDRINUSE)
+		if (port != 0 || f->errnum != EADDRINUSE)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * Every --listen address, in order, each with open_pair. With port 0 the
+ * others get the port the kernel chose for the first; if that port is
+ * taken on one of them, all are closed and the kernel chooses again.
+ */
+static int
+open_all(const struct config *cfg, struct listener *out, struct failure *f)
+{
+	union sockaddr_any sa;
+	socklen_t len;
+	unsigned int port;
+	uint32_t i;
+	int tries;
+	int n;
+	int k;
+
+	for (tries = 0; tries < 16; tries++) {
+		n = 0;
+		port = cfg->port;
+		for (i = 0; i < cfg->nlisten; i++) {
+			if (!sockaddr_parse(cfg->listen[i], port, &sa, &len))
+				return failure_set(f, EXIT_USAGE, 0, cfg->listen[i],
+				    "not a numeric IPv4 or IPv6 address");
+			k = open_pair(&sa, len, port, cfg, cfg->nlisten > 1,
+			    &out[n], f);
+			if (k < 0)
+				break;
+			if (i == 0)
+				port = bound_port(out[0].fd);
+			n += k;
+		}
+		if (i == cfg->nlisten)
+			return n;
+		for (k = 0; k < n; k++)
+			(void)close(out[k].fd);
+		if (cfg->port != 0 || f->errnum != EADDRINUSE || i == 0)
 			return -1;
 	}
 	return -1;
@@ -216,20 +264,16 @@ listen_open(const struct config *cfg, struct listener *out, size_t max,
 
 	if (listen_activated())
 		return open_activated(out, max, f);
-	if (max < 2)
+	if (max < 2 * (size_t)(cfg->nlisten > 0 ? cfg->nlisten : 1))
 		return failure_set(f, EXIT_OSERR, 0, "listen", "no room");
-	if (cfg->listen != NULL) {
-		if (!sockaddr_parse(cfg->listen, cfg->port, &sa, &len))
-			return failure_set(f, EXIT_USAGE, 0, cfg->listen,
-			    "not a numeric IPv4 or IPv6 address");
-		return open_pair(&sa, len, cfg, out, f);
-	}
+	if (cfg->nlisten > 0)
+		return open_all(cfg, out, f);
 	/* Default: dual stack "::", or 0.0.0.0 where IPv6 is unavailable. */
 	(void)sockaddr_parse("::", cfg->port, &sa, &len);
-	n = open_pair(&sa, len, cfg, out, f);
+	n = open_pair(&sa, len, cfg->port, cfg, false, out, f);
 	if (n > 0 || (f->errnum != EAFNOSUPPORT && f->errnum != EADDRNOTAVAIL &&
 	    f->errnum != EPROTONOSUPPORT))
 		return n;
 	(void)sockaddr_parse("0.0.0.0", cfg->port, &sa, &len);
-	return open_pair(&sa, len, cfg, out, f);
+	return open_pair(&sa, len, cfg->port, cfg, false, out, f);
 }

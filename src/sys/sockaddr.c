@@ -75,3 +75,17 @@ sockaddr_set_port(union sockaddr_any *sa, unsigned int port)
 	else if (sa->sa.sa_family == AF_INET6)
 		sa->in6.sin6_port = htons((uint16_t)port);
 }
+
+bool
+sockaddr_same(const union sockaddr_any *a, const union sockaddr_any *b)
+{
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return memcmp(&a->in.sin_addr, &b->in.sin_addr,
+		    sizeof(a->in.sin_addr)) == 0;
+	if (a->sa.sa_family == AF_INET6)
+		return memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr,
+		    sizeof(a->in6.sin6_addr)) == 0;
+	return false;
+}

@@ -32,6 +32,9 @@ void	sockaddr_text(const union sockaddr_any *sa, char *out, size_t size);
 /* The address's key (addr_key); false, key untouched, for another family. */
 bool	sockaddr_key(const union sockaddr_any *sa, uint8_t key[ADDR_KEY_LEN]);
 
+/* Do a and b name the same address (family and bytes; ports aside)? */
+bool	sockaddr_same(const union sockaddr_any *a, const union sockaddr_any *b);
+
 /* The port, host order; 0 for another family. */
 unsigned int	sockaddr_port(const union sockaddr_any *sa);
 
