@@ -487,7 +487,8 @@ def stats_line(c):
     recv_eof(b, 10)
     b.close()
     st = stats(s)
-    check(st == {"accepted": 2, "active": 1, "refused_per_ip": 1, "fork_failed": 0, "accept_errors": 0},
+    check(st == {"accepted": 2, "active": 1, "refused_per_ip": 1, "fork_failed": 0, "accept_errors": 0,
+                 "refused_acl": 0, "refused_rate": 0},
           "stats: %s" % st)
     close_clean(a)
     wait_children(s, 0)
@@ -1657,6 +1658,300 @@ def real_nc(c):
     check(p.returncode == 0 and p.stdout == data, "nc -N: %s, %d bytes back" % (p.returncode, len(p.stdout)))
 
 
+# --- --allow / --deny / --rate-per-ip / several --listen ------------------------------------
+
+def conn_from(port, src, host="127.0.0.1", timeout=10.0):
+    """A TCP connection to host:port from source address src."""
+    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+    k = socket.socket(fam, socket.SOCK_STREAM)
+    k.settimeout(timeout)
+    k.bind((src, 0))
+    k.connect((host, port))
+    return k
+
+
+def try_from(port, src, host="127.0.0.1"):
+    """(socket, served?): one byte sent; served when it comes back, refused
+    when the server closes (EOF or reset) without a byte. The socket of a
+    served connection is still open."""
+    k = conn_from(port, src, host)
+    try:
+        k.sendall(b"?")
+    except (BrokenPipeError, ConnectionResetError):
+        k.close()
+        return None, False
+    back, _ = recv_eof_or_byte(k)
+    if back == b"?":
+        return k, True
+    check(back == b"", "from %s: got %r" % (src, back))
+    k.close()
+    return None, False
+
+
+def recv_eof_or_byte(k, timeout=10.0):
+    k.settimeout(timeout)
+    try:
+        return k.recv(1), False
+    except ConnectionResetError:
+        return b"", True
+
+
+def served_from(port, src, host="127.0.0.1"):
+    k, ok = try_from(port, src, host)
+    if k is not None:
+        close_clean(k)
+    return ok
+
+
+ACL_RX = r"^echod\[%d\]: refused (?:%s|\[::ffff:%s\]):\d+: --allow/--deny$"
+
+
+def acl_allow_list(c):
+    """With --allow rules only their sources are served; the rest are closed at once, logged and counted."""
+    s = c.server("--allow", "127.0.0.2", "--allow", "127.0.0.4/31")
+    verdict = dict((src, served_from(s.port, src))
+                   for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"))
+    want = {"127.0.0.1": False, "127.0.0.2": True, "127.0.0.3": False, "127.0.0.4": True,
+            "127.0.0.5": True, "127.0.0.6": False}
+    check(verdict == want, "served: %s, want %s" % (verdict, want))
+    for src in ("127.0.0.1", "127.0.0.3", "127.0.0.6"):
+        q = re.escape(src)
+        check(s.wait_log(ACL_RX % (s.pid, q, q)), "refusal of %s not logged: %s" % (src, s.log()))
+    check(len(re.findall(r"--allow/--deny$", s.log(), re.M)) == 3, "refusal lines: " + s.log())
+    st = stats(s)
+    check(st["refused_acl"] == 3 and st["refused_rate"] == 0 and st["accepted"] == 6 and
+          st["refused_per_ip"] == 0, "stats: %s" % st)
+
+
+def acl_deny_list(c):
+    """--deny alone: every source but the denied one is served."""
+    s = c.server("--deny", "127.0.0.3", "--deny=127.0.1.0/24")
+    for src, want in (("127.0.0.1", True), ("127.0.0.2", True), ("127.0.0.3", False),
+                      ("127.0.1.9", False), ("127.0.2.1", True)):
+        check(served_from(s.port, src) == want, "%s: want served=%s" % (src, want))
+    check(s.wait_log(ACL_RX % (s.pid, r"127\.0\.0\.3", r"127\.0\.0\.3")), "not logged: " + s.log())
+    st = stats(s)
+    check(st["refused_acl"] == 2, "stats: %s" % st)
+
+
+def acl_deny_wins(c):
+    """A source both allowed and denied is refused, whatever the order of the rules."""
+    for args in (["--allow", "127.0.0.0/8", "--deny", "127.0.0.3"],
+                 ["--deny", "127.0.0.3", "--allow", "127.0.0.0/8"],
+                 ["--allow", "127.0.0.3", "--deny", "127.0.0.0/30"]):
+        s = c.server(*args)
+        got = [served_from(s.port, src) for src in ("127.0.0.2", "127.0.0.3", "127.0.0.5")]
+        want = [True, False, True] if args[1] == "127.0.0.0/8" or args[3] == "127.0.0.0/8" else [False, False, False]
+        check(got == want, "%s: served %s, want %s" % (args, got, want))
+        s.stop()
+
+
+def acl_mapped(c):
+    """On a dual-stack ::, IPv4 clients arrive as ::ffff:a.b.c.d and match IPv4 rules."""
+    if not ipv6_ok():
+        return ("skip", "no IPv6 loopback")
+    s = c.server("--allow", "127.0.0.2", "--deny", "127.0.0.3", "--allow", "::ffff:127.0.0.4/128",
+                 listen="::")
+    check(s.listening == [("", "[::]:%d" % s.port)], "listening: %s" % s.listening)
+    got = dict((src, served_from(s.port, src)) for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"))
+    check(got == {"127.0.0.1": False, "127.0.0.2": True, "127.0.0.3": False, "127.0.0.4": True},
+          "served: %s" % got)
+    check(not served_from(s.port, "::1", "::1"), "::1 served despite the --allow list")
+    check(s.wait_log(ACL_RX % (s.pid, r"127\.0\.0\.3", r"127\.0\.0\.3")), "not logged: " + s.log())
+    st = stats(s)
+    check(st["refused_acl"] == 3, "stats: %s" % st)
+
+
+def acl_udp(c):
+    """--udp: datagrams from a refused source get no echo and count in udp_dropped."""
+    s = c.server("--udp", "--deny", "127.0.0.3")
+    check(s.wait_log(r"listening on udp ", 5), "no udp listening line: " + s.log())
+    before = stats(s)
+    ok = et.udp_client(host="127.0.0.2")
+    check(et.udp_roundtrip(ok, ("127.0.0.1", s.port), b"allowed") == b"allowed", "allowed source echo")
+    ok.close()
+    bad = et.udp_client(host="127.0.0.3")
+    bad.settimeout(0.5)
+    for i in range(3):
+        bad.sendto(b"denied %d" % i, ("127.0.0.1", s.port))
+        try:
+            data, _ = bad.recvfrom(100)
+            raise AssertionError("denied source got %r" % data)
+        except socket.timeout:
+            pass
+    bad.close()
+    st = stats(s, want=lambda t: t["udp_dropped"] >= before["udp_dropped"] + 3)
+    check(st["udp_dropped"] == before["udp_dropped"] + 3 and st["udp_echoed"] == before["udp_echoed"] + 1,
+          "stats: %s (before %s)" % (st, before))
+    check(served_from(s.port, "127.0.0.2") and not served_from(s.port, "127.0.0.3"), "tcp beside udp")
+
+
+def acl_inetd(c):
+    """--inetd with a refused peer on fd 0: nothing echoed, a log line, exit 1."""
+    cl, srv = tcp_pair()
+    p, err = c.spawn(["--inetd", "--deny", "127.0.0.1"], stdin=srv, stdout=srv)
+    srv.close()
+    try:
+        cl.sendall(b"never echoed")
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    back, _ = recv_eof(cl, 20)
+    cl.close()
+    rc = p.wait(20)
+    text = et.read_log(err)
+    check(back == b"", "refused inetd peer got %r" % back)
+    check(rc == 1, "inetd exit %s for a refused peer, want 1" % rc)
+    check(re.search(r"^echod\[%d\]: refused 127\.0\.0\.1:\d+: --allow/--deny$" % p.pid, text, re.M),
+          "inetd refusal not logged: %r" % text)
+    # A rule that does not match: served as usual.
+    cl, srv = tcp_pair()
+    p, err = c.spawn(["--inetd", "--deny", "127.0.0.2", "--allow", "127.0.0.0/8"], stdin=srv, stdout=srv)
+    srv.close()
+    echo_once(cl, b"allowed inetd")
+    cl.shutdown(socket.SHUT_WR)
+    recv_eof(cl)
+    cl.close()
+    check(p.wait(20) == 0, "inetd exit for an allowed peer")
+
+
+def rate_per_ip(c):
+    """--rate-per-ip 3: a burst of 3 new connections a source; more are refused, one log line a second; other sources unaffected."""
+    s = c.server("--rate-per-ip", "3")
+    start = time.monotonic()
+    held_socks, refused = [], 0
+    for _ in range(8):
+        k, ok = try_from(s.port, "127.0.0.3")
+        if ok:
+            held_socks.append(k)
+        else:
+            refused += 1
+    elapsed = time.monotonic() - start
+    n = len(held_socks)
+    check(n >= 3 and n <= 3 + int(elapsed * 3) + 1 and refused >= 1,
+          "served %d, refused %d of 8 in %.2fs" % (n, refused, elapsed))
+    # Another source has its own bucket.
+    other = [served_from(s.port, "127.0.0.2") for _ in range(3)]
+    check(other == [True] * 3, "127.0.0.2 under 127.0.0.3's burst: %s" % other)
+    for k in held_socks:
+        echo_once(k, b"still served")
+        close_clean(k)
+    rx = r"^echod\[%d\]: refused 127\.0\.0\.3:\d+: over --rate-per-ip 3 a second$" % s.pid
+    check(s.wait_log(rx), "rate refusal not logged: " + s.log())
+    lines = len(re.findall(rx, s.log(), re.M))
+    check(1 <= lines <= int(time.monotonic() - start) + 2, "%d rate lines for %d refusals" % (lines, refused))
+    check("127.0.0.2" not in s.log(), "the other source was logged: " + s.log())
+    st = stats(s)
+    check(st["refused_rate"] == refused and st["refused_acl"] == 0 and st["accepted"] == 11,
+          "stats: %s (refused %d)" % (st, refused))
+    # The bucket refills: after a second, new connections again.
+    time.sleep(1.1)
+    check(served_from(s.port, "127.0.0.3"), "not served after the bucket refilled")
+
+
+def rate_per_ip_zero(c):
+    """--rate-per-ip 0 is no limit."""
+    s = c.server("--rate-per-ip", "0", "-q")
+    got = [served_from(s.port, "127.0.0.3") for _ in range(10)]
+    check(got == [True] * 10, "served: %s" % got)
+    st = stats(s)
+    check(st["refused_rate"] == 0, "stats: %s" % st)
+
+
+def acl_stats_fields(c):
+    """The stats line: refused_acl and refused_rate right after accept_errors, then the UDP counters."""
+    s = c.server("--udp", "--deny", "127.0.0.3", "--rate-per-ip", "1")
+    served_from(s.port, "127.0.0.3")
+    served_from(s.port, "127.0.0.2")
+    served_from(s.port, "127.0.0.2")
+    st = stats(s)
+    check(st["refused_acl"] == 1 and st["refused_rate"] == 1, "stats: %s" % st)
+    line = [ln for ln in s.log().splitlines() if " stats " in ln][-1]
+    check(re.match(r"^echod\[%d\]: stats accepted=3 active=\d+ refused_per_ip=0 fork_failed=0 accept_errors=0"
+                   r" refused_acl=1 refused_rate=1 udp_echoed=0 udp_dropped=0\Z" % s.pid, line),
+          "stats line: %r" % line)
+    t = c.server()
+    et.stats(t)
+    line = [ln for ln in t.log().splitlines() if " stats " in ln][-1]
+    check(line.endswith(" accept_errors=0 refused_acl=0 refused_rate=0"), "stats line without --udp: %r" % line)
+
+
+def acl_usage_errors(c):
+    """Bad rules, too many rules or addresses, a repeated address: exit 64, one line, nothing on stdout."""
+    wrong = []
+    cases_ = [
+        (["--allow", "10.0.0.1/8"], "echod: --allow 10.0.0.1/8: host bits set beyond the prefix\n"),
+        (["--deny", "10.0.0.0/33"], "echod: --deny 10.0.0.0/33: prefix over 32\n"),
+        (["--deny=::/129"], "echod: --deny ::/129: prefix over 128\n"),
+        (["--allow", "foo"], "echod: --allow foo: not a numeric IPv4 or IPv6 address\n"),
+        (["--allow", "::1/127"], "echod: --allow ::1/127: host bits set beyond the prefix\n"),
+        (["--allow", "10.0.0.0/x"], None), (["--allow", "localhost"], None),
+        (["--allow", "10.0.0.0/8", "--deny", "1.2.3.4/99"], "echod: --deny 1.2.3.4/99: prefix over 32\n"),
+        (["--allow"], None), (["--deny"], None),
+        (["--rate-per-ip", "65536"], None), (["--rate-per-ip", "x"], None), (["--rate-per-ip"], None),
+        (sum((["--deny", "10.0.%d.0/24" % i] for i in range(65)), []), None),
+        (sum((["--allow" if i % 2 else "--deny", "10.0.%d.0/24" % i] for i in range(65)), []), None),
+        (sum((["-l", "127.0.0.%d" % (i + 1)] for i in range(9)), []), None),
+        (["-l", "127.0.0.1", "-l", "127.0.0.1"], "echod: --listen: 127.0.0.1 given twice\n"),
+        (["-l", "::1", "-l", "127.0.0.1", "--listen=::1"], "echod: --listen: ::1 given twice\n"),
+        (["-l", "::1", "-l", "0::1"], None),
+    ]
+    for args, want in cases_:
+        rc, out, err = c.run(["-p", "0"] + args)
+        ok = rc == 64 and out == b"" and re.match(r"^echod: [^\n]+\n\Z", err)
+        if want is not None:
+            ok = ok and err == want
+        if not ok:
+            wrong.append("%s -> %s %r %r, want 64 %r" % (args[:6], rc, out[:40], err[:200], want))
+    # 64 rules and 8 addresses are fine: -h parses them all, then prints the usage.
+    rc, out, err = c.run(sum((["--deny", "10.0.%d.0/24" % i] for i in range(64)), []) +
+                         sum((["-l", "127.0.0.%d" % (i + 1)] for i in range(8)), []) + ["-h"])
+    if rc != 0:
+        wrong.append("64 rules and 8 addresses with -h: %s %r" % (rc, err[:200]))
+    check(not wrong, "; ".join(wrong))
+
+
+def listen_several(c):
+    """Several --listen addresses over both families with --port 0: one port for all, each echoes, TCP and UDP."""
+    if not ipv6_ok():
+        return ("skip", "no IPv6 loopback")
+    s = c.server("-l", "::1", "--udp", listen="127.0.0.1")
+    check(s.wait_log(r"listening on ", 5, count=4), "listening lines: " + s.log())
+    found = [(u.strip(), a) for _, u, a in et.LISTEN_RE.findall(s.log())]
+    p = s.port
+    want = [("", "127.0.0.1:%d" % p), ("udp", "127.0.0.1:%d" % p), ("", "[::1]:%d" % p), ("udp", "[::1]:%d" % p)]
+    check(found == want, "listening: %s, want %s" % (found, want))
+    check(et.roundtrip(p, b"four") == b"four", "tcp over 127.0.0.1")
+    check(et.roundtrip(p, b"six", host="::1") == b"six", "tcp over ::1")
+    u4 = et.udp_client()
+    check(et.udp_roundtrip(u4, ("127.0.0.1", p), b"udp four") == b"udp four", "udp over 127.0.0.1")
+    u4.close()
+    u6 = et.udp_client(socket.AF_INET6, "::1")
+    check(et.udp_roundtrip(u6, ("::1", p), b"udp six") == b"udp six", "udp over ::1")
+    u6.close()
+    # Not listening anywhere else: 127.0.0.2 is refused by the kernel.
+    try:
+        et.connect(p, "127.0.0.2", timeout=2).close()
+        raise AssertionError("connected to 127.0.0.2:%d" % p)
+    except ConnectionRefusedError:
+        pass
+    # :: among several sets IPV6_V6ONLY: it does not take 127.0.0.1's port, so both bind.
+    t = c.server("-l", "::", "-l", "127.0.0.2", "-v", listen="127.0.0.1")
+    check(t.wait_log(r"listening on ", 5, count=3), "listening lines: " + t.log())
+    found = [(u.strip(), a) for _, u, a in et.LISTEN_RE.findall(t.log())]
+    q = t.port
+    check(found == [("", "127.0.0.1:%d" % q), ("", "[::]:%d" % q), ("", "127.0.0.2:%d" % q)],
+          "listening: %s" % found)
+    for host in ("127.0.0.1", "::1", "127.0.0.2"):
+        check(et.roundtrip(q, host.encode(), host=host) == host.encode(), "echo over %s" % host)
+    try:
+        et.connect(q, "127.0.0.3", timeout=2).close()
+        raise AssertionError("connected to 127.0.0.3: [::] is not IPV6_V6ONLY")
+    except ConnectionRefusedError:
+        pass
+    st = stats(t)
+    check(st["accepted"] == 3, "stats: %s" % st)
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 def cases():
@@ -1739,6 +2034,17 @@ def cases():
         ("quiet_mode", quiet_mode, (), False),
         ("real_socat", real_socat, (), False),
         ("real_nc", real_nc, (), False),
+        ("acl_allow_list", acl_allow_list, (), True),
+        ("acl_deny_list", acl_deny_list, (), False),
+        ("acl_deny_wins", acl_deny_wins, (), False),
+        ("acl_mapped", acl_mapped, (), False),
+        ("acl_udp", acl_udp, (), False),
+        ("acl_inetd", acl_inetd, (), True),
+        ("acl_rate_per_ip", rate_per_ip, (), False),
+        ("acl_rate_per_ip_zero", rate_per_ip_zero, (), False),
+        ("acl_stats_fields", acl_stats_fields, (), False),
+        ("acl_usage_errors", acl_usage_errors, (), False),
+        ("listen_several", listen_several, (), False),
     ]
 
 

@@ -47,10 +47,11 @@ SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
 LISTEN_RE = re.compile(r"^echod\[(\d+)\]: listening on (udp )?(\S+)$", re.M)
 # The SIGUSR1 stats line; the UDP counters only with --udp or passed datagram sockets.
 STATS_PATTERN = (r"^echod\[(\d+)\]: stats accepted=(\d+) active=(\d+) refused_per_ip=(\d+)"
-                 r" fork_failed=(\d+) accept_errors=(\d+)(?: udp_echoed=(\d+) udp_dropped=(\d+))?$")
+                 r" fork_failed=(\d+) accept_errors=(\d+) refused_acl=(\d+) refused_rate=(\d+)"
+                 r"(?: udp_echoed=(\d+) udp_dropped=(\d+))?$")
 STATS_RE = re.compile(STATS_PATTERN, re.M)
 STATS_KEYS = ("accepted", "active", "refused_per_ip", "fork_failed", "accept_errors",
-              "udp_echoed", "udp_dropped")
+              "refused_acl", "refused_rate", "udp_echoed", "udp_dropped")
 # Every Server this process started (weakly: a finished one is not kept
 # open), so that a case cut by its deadline leaves no server behind.
 _SERVERS = weakref.WeakSet()
