@@ -231,6 +231,11 @@ test_cidr(void)
 	CHECK(cidr("10.0.0.0/000000000000000000008", false) == -1);
 	/* The longest IPv6 text there is still fits. */
 	CHECK(cidr("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128", false) == 0);
+	/* One character more (46, INET6_ADDRSTRLEN) is not an address, and no overflow. */
+	CHECK(cidr("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2555/128", false) == -1 &&
+	    strcmp(why, "not a numeric IPv4 or IPv6 address") == 0);
+	CHECK(cidr("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.2555", false) == -1);
+	CHECK(cidr("0000:0000:0000:0000:0000:0000:0000:0000:00000000000000000000/1", false) == -1);
 	CHECK(acl.n == 11);
 
 	/* What they mean. */
