@@ -51,6 +51,9 @@ static const struct option longopts[] = {
 	{ "max-lifetime", required_argument, NULL, 'T' },
 	{ "grace", required_argument, NULL, 'g' },
 	{ "backlog", required_argument, NULL, 'b' },
+	{ "rate-per-ip", required_argument, NULL, 4 },
+	{ "allow", required_argument, NULL, 5 },
+	{ "deny", required_argument, NULL, 6 },
 	{ "user", required_argument, NULL, 'u' },
 	{ "udp", no_argument, NULL, 1 },
 	{ "no-sandbox", no_argument, NULL, 2 },
@@ -126,7 +129,19 @@ ref_parse(int argc, char *argv[], struct config *c)
 		min = 0;
 		max = 65535;
 		switch (ch) {
-		case 'l': c->listen = optarg; break;
+		case 'l':
+			if (c->nlisten >= ARGS_LISTEN_MAX)
+				return ARGS_TOOMANY;
+			c->listen[c->nlisten++] = optarg;
+			break;
+		case 5:
+		case 6:
+			if (c->nrules >= ARGS_RULES_MAX)
+				return ARGS_TOOMANY;
+			c->rule[c->nrules].text = optarg;
+			c->rule[c->nrules++].deny = ch == 6;
+			break;
+		case 4: field = &c->rate_per_ip; break;
 		case 'u':	/* an empty name is a usage error */
 			if (optarg[0] == '\0')
 				return ARGS_EMPTY;
@@ -165,7 +180,19 @@ ref_parse(int argc, char *argv[], struct config *c)
 static int
 same_config(const struct config *a, const struct config *b)
 {
-	return a->listen == b->listen && a->user == b->user &&
+	uint32_t i;
+
+	if (a->nlisten != b->nlisten || a->nrules != b->nrules ||
+	    a->rate_per_ip != b->rate_per_ip)
+		return 0;
+	for (i = 0; i < a->nlisten; i++)
+		if (a->listen[i] != b->listen[i])
+			return 0;
+	for (i = 0; i < a->nrules; i++)
+		if (a->rule[i].text != b->rule[i].text ||
+		    a->rule[i].deny != b->rule[i].deny)
+			return 0;
+	return a->user == b->user &&
 	    a->port == b->port && a->max_clients == b->max_clients &&
 	    a->max_per_ip == b->max_per_ip &&
 	    a->session.idle_timeout == b->session.idle_timeout &&
@@ -209,8 +236,17 @@ check_ok(const struct config *c, int argc, char *const argv[])
 		fail("verbosity out of range");
 	if (c->udp && c->inetd && !c->help && !c->version)
 		fail("--udp with --inetd accepted");
-	if (c->listen != NULL && !in_argv(c->listen, argc, argv))
-		fail("listen does not point into argv");
+	uint32_t i;
+
+	if (c->nlisten > ARGS_LISTEN_MAX || c->nrules > ARGS_RULES_MAX ||
+	    c->rate_per_ip > 65535)
+		fail("a repeatable option over its count, or a rate out of range");
+	for (i = 0; i < c->nlisten; i++)
+		if (!in_argv(c->listen[i], argc, argv))
+			fail("listen does not point into argv");
+	for (i = 0; i < c->nrules; i++)
+		if (!in_argv(c->rule[i].text, argc, argv))
+			fail("a rule does not point into argv");
 	if (c->user != NULL && !in_argv(c->user, argc, argv))
 		fail("user does not point into argv");
 }
