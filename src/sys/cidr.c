@@ -34,7 +34,7 @@ cidr_add(struct acl *a, const char *text, bool deny, const char **why)
 		v4 = false;
 	else
 		return -1;
-	len = v4 ? 32 : 128;
+	len = v4 ? 32u : 128u;
 	r = slash != NULL ? num_parse(slash + 1, UINT32_MAX, &len) : NUM_OK;
 	if (r != NUM_OK && r != NUM_RANGE) {
 		*why = "the prefix length is not a decimal number";
