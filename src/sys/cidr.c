@@ -34,7 +34,9 @@ cidr_add(struct acl *a, const char *text, bool deny, const char **why)
 		v4 = false;
 	else
 		return -1;
-	len = v4 ? 32u : 128u;
+	len = 128;
+	if (v4)
+		len = 32;
 	r = slash != NULL ? num_parse(slash + 1, UINT32_MAX, &len) : NUM_OK;
 	if (r != NUM_OK && r != NUM_RANGE) {
 		*why = "the prefix length is not a decimal number";

@@ -152,7 +152,9 @@ open_one(const union sockaddr_any *sa, socklen_t len, int type,
 		return failure_set(f, EXIT_OSERR, errno, where, NULL);
 	}
 	on = 1;
-	v6 = v6only ? 1 : 0;
+	v6 = 0;
+	if (v6only)
+		v6 = 1;
 	if (type == SOCK_STREAM &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
 		goto bad;
