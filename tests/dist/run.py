@@ -199,7 +199,7 @@ def test_help_matches_man():
     check(helped == listed, "--help vs man OPTIONS: only in help %s, only in man %s"
           % (sorted(helped - listed), sorted(listed - helped)))
     shorts = {o for o in helped if not o.startswith("--")}
-    longonly = {"--inetd", "--no-sandbox", "--udp"}
+    longonly = {"--allow", "--deny", "--inetd", "--no-sandbox", "--rate-per-ip", "--udp"}
     check(synopsis == shorts | longonly, "SYNOPSIS options %s" % sorted(synopsis))
 
 
