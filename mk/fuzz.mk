@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/fuzz.mk: fuzz harnesses (libFuzzer, AFL++, CmpLog, coverage builds) and their campaign, check and coverage targets.
 # Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
 
@@ -16,7 +17,8 @@ FUZZ_SRC_address := src/core/addr.c src/core/num.c
 FUZZ_SRC_slots   := src/core/slots.c src/core/addr.c
 FUZZ_SRC_rate    := src/core/rate.c
 FUZZ_SRC_srctab  := src/core/srctab.c src/core/rate.c src/core/addr.c
-FUZZ_SRC_acl     := src/core/acl.c src/sys/cidr.c src/core/num.c src/core/addr.c
+# cidr.c moves from src/sys/ to src/core/: whichever exists (the core one if both).
+FUZZ_SRC_acl     := src/core/acl.c $(firstword $(wildcard src/core/cidr.c src/sys/cidr.c)) src/core/num.c src/core/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
 FUZZ_LD_session  := -Wl,--wrap=read,--wrap=write
 
