@@ -44,6 +44,11 @@ STATIC_PIE_LINK = $(STATIC_GCC) $(CFLAGS) $(HARDEN_LD) -nostdlib -nostartfiles $
 	$(shell $(STATIC_GCC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
 endif
 ECHOD_CFLAGS := $(STD) $(WARN) -Isrc
+# The version lives in one place, the file VERSION. Only main.c prints it, so
+# only main.o gets the define (analysers reading ECHOD_CFLAGS see echod.h's
+# placeholder) and only main.o is rebuilt when VERSION changes (below).
+VERSION	:= $(shell cat VERSION)
+$(BUILD)/main.o $(BUILD)/asan/main.o: ECHOD_CFLAGS += -DECHOD_VERSION='"$(VERSION)"'
 
 # The tree is the proof boundary (README.md, "Layout"); every list below is a
 # glob of a folder, so a file's folder decides how it is built and checked:
@@ -73,6 +78,7 @@ $(BUILD)/core/%.o: src/core/%.c $(HEADERS)
 $(BUILD)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ECHOD_CFLAGS) $(HARDEN) $(CFLAGS) -c -o $@ $<
+$(BUILD)/main.o $(BUILD)/asan/main.o: VERSION
 $(BUILD)/echod: $(call CORE_OBJ,$(BUILD)) $(call SHELL_OBJ,$(BUILD))
 ifeq ($(STATIC),1)
 	@test -f "$(MUSL_LIB)/rcrt1.o" || { echo "static: no rcrt1.o in '$(MUSL_LIB)' (musl's directory, from $(CC) -###): is $(CC) musl-gcc?"; exit 1; }

@@ -2,7 +2,12 @@
 #ifndef ECHOD_H
 #define ECHOD_H
 
-#define ECHOD_VERSION "1.0.0"
+/* The version is the top-level file VERSION's, given by the Makefile
+ * (-DECHOD_VERSION, main.o only); a compile outside it, an analyser's,
+ * gets this placeholder. */
+#ifndef ECHOD_VERSION
+#define ECHOD_VERSION "unknown"
+#endif
 
 /* Exit statuses (sysexits.h values, spelled out so the pure core needs no libc header). */
 #define EXIT_OK		0
