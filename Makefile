@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # echod: build, run, check. Project flags live in their own variables and are
 # added to the user's CFLAGS/LDFLAGS, never replaced by them.
 

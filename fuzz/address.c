@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/address.c: addr_format against snprintf, its truncation contract, and the inet_ntop -> format -> parse -> inet_pton round trip; addr_key's mapping. */
 /*
  * Input: byte 0 mode (& 3: 0 IPv4, 1 IPv6, 2 arbitrary host text, 3 IPv4

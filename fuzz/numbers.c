@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/numbers.c: num_parse against a reference written differently (digit-string comparison, no arithmetic overflow test). */
 /*
  * Input: byte 0 picks how max is chosen (a table of edge values, or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/options.c: argv from the input (split on NUL) into args_parse; success must mean every field is within the ranges of echod(8). */
 /*
  * argv[0] is "echod"; each NUL-terminated run of the input is one more word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/rate.c: token buckets against their promise (never more than burst + rate x time) and the UDP source guard against a reference. */
 /*
  * Input: bytes 0-1 rate (0..65535 per second), bytes 2-3 burst, then one

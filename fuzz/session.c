@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/session.c: drives the real echo_session over a socketpair with a fault schedule injected beneath io.c; aborts on any echo violation. */
 /*
  * Link with -Wl,--wrap=read,--wrap=write so that the unmodified

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/slots.c: the admission rule and child-slot table driven by admit/bind/cancel/release sequences, checked against a plain list of live children. */
 /*
  * Input: byte 0 the table size (1..16), byte 1 the per-IP limit (0..3),

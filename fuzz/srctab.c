@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/srctab.c: the UDP verdict (srctab_verdict) under a schedule of sources and clock steps, against a reference model of every source's echoes. */
 /*
  * Input: byte 0 per-source rate (x4 per second), byte 1 burst (% 32), byte 2

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/bench.mk: the benchmark (bench/): load generator, reference peers, `make bench`, `bench-quick`, `bench-smoke`.
 
 BENCH_DIR	:= $(BUILD)/bench

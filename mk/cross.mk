@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/cross.mk: embedded targets: the static-PIE musl build (and the
 # integration suite against it), the ARM cross builds, `make size`, and
 # `make check-cross` (qemu-user suite + armhf replay of the fuzz corpora

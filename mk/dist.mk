@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/dist.mk: make install / uninstall (PREFIX, DESTDIR), and dist-check (man
 # page lint, install tree, systemd units, inetd/xinetd/NOTIFY_SOCKET/UDP tests).
 #

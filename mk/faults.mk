@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/faults.mk: the fault-injection suite (make faults), the soak (make soak, not in check) and its 30 s ASan version (make soak-quick).
 
 FAULTS_DIR := $(BUILD)/faults

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/lint.mk: static analysis gate (lint), hardened-binary check (hardening,
 # of both release builds),
 # and the seccomp sandbox tests (sandbox-test). Builds only under $(BUILD)/lint.

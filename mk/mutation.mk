@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/mutation.mk: `make mutation` (not in make check: it takes long): the
 # mutants of tests/mutation/mutants.txt, each in a scratch copy, against the
 # cheapest check that should catch it. K=SUBSTRING runs only those mutants.

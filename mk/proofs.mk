@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # mk/proofs.mk: `make proofs`: Frama-C WP over the pure core, the io seam and
 # the session loop (the very src/*.c files build/echod is compiled from, no
 # copies), then EVA over the whole server from proofs/eva_main.c. proofs/run.sh

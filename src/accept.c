@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* accept.c: the parent's accept path: take a connection, admit it (--allow/--deny, --rate-per-ip, --max-clients, --max-per-ip), fork its child or refuse it. */
 #include "parent.h"
 #include "core/addr.h"

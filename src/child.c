@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* child.c: one connection's process: the same path for a forked child and for --inetd. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include "child.h"

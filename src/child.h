@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* child.h: one connection's process, forked by the parent or started by a super-server (--inetd): confine, echo, log the close line, exit. */
 #ifndef CHILD_H
 #define CHILD_H

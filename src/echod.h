@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* echod.h: shell-side constants shared by main, server and session: version, exit statuses, limits. */
 #ifndef ECHOD_H
 #define ECHOD_H

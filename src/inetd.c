@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* inetd.c: --inetd (inetd nowait, systemd Accept=yes): check fd 0, then serve it as any child does. Never logs into the client's socket. */
 #include "inetd.h"
 #include "child.h"

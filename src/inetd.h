@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* inetd.h: --inetd: serve the one connection on standard input/output, then exit. */
 #ifndef INETD_H
 #define INETD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* parent.h: the parent's state, shared by its two files: server.c (the loop, reaping, shutdown) and accept.c (admission and fork). */
 #ifndef PARENT_H
 #define PARENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* policy.c: --allow/--deny and --rate-per-ip for TCP connections, on the proven acl and source table. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, MADV_DONTFORK */
 #include "policy.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* policy.h: the parent's source policy, before the slot table: --allow/--deny, then --rate-per-ip. */
 #ifndef POLICY_H
 #define POLICY_H

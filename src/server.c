@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server.c: the parent process: the loop, reaping, shutdown. Accepts and forks in accept.c; never reads or writes client data. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include "server.h"

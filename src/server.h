@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* server.h: the parent: accept loop, fork, reaping, limits, shutdown, stats. */
 #ifndef SERVER_H
 #define SERVER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udp.c: UDP echo with a loop guard and rate limits (srctab_verdict), replying from the address each datagram was sent to. Never logs datagram contents. */
 #define _GNU_SOURCE	/* struct in_pktinfo, in6_pktinfo (glibc and musl) */
 #include "udp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udp.h: the UDP echo process for --udp: one non-forking child of the server. */
 #ifndef UDP_H
 #define UDP_H

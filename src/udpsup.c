@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udpsup.c: the UDP child's life, as the parent sees it: fork, restart after a pause, stop. */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS */
 #include "udpsup.h"

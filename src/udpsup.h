@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udpsup.h: the parent's side of UDP echo: start the UDP child, restart it when it dies, stop it, read its counters. */
 #ifndef UDPSUP_H
 #define UDPSUP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* usage.c: the --help text and usage error messages. Only main calls it. */
 #include "usage.h"
 #include "core/num.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* usage.h: help text and one-line usage errors for main. */
 #ifndef USAGE_H
 #define USAGE_H

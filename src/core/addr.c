@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr.c: formats peer and listen addresses, makes per-IP keys. Pure: never sees a client byte. */
 #include "core/addr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* addr.h: address text and keys: "ADDR:PORT" / "[ADDR]:PORT" and per-IP keys. Pure: inet_ntop is the caller's. */
 #ifndef ADDR_H
 #define ADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* args.c: hand-written getopt_long-compatible option parser. Pure: no globals, no printing, no exit. */
 #include "core/args.h"
 #include "core/num.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* args.h: command line to configuration. Pure: no printing, no exit, no getopt state. */
 #ifndef ARGS_H
 #define ARGS_H

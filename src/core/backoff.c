@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* backoff.c: the accept back-off sequence (backoff.h). Never reads a clock. */
 #include "core/backoff.h"
 

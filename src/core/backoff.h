@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* backoff.h: the accept(2) back-off sequence after resource exhaustion. Pure: the caller owns the clock. */
 #ifndef BACKOFF_H
 #define BACKOFF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* limits.h: one echo session's limits: filled by args_parse, set up by the child (socket timeouts, the lifetime timer) for the forked child and --inetd alike. */
 #ifndef LIMITS_H
 #define LIMITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* num.c: strict decimal parsing. Pure: never calls the OS; rejects rather than guesses. */
 #include "core/num.h"
 

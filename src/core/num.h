@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* num.h: strict decimal number parsing for option arguments. Pure: no syscalls, no errno. */
 #ifndef NUM_H
 #define NUM_H

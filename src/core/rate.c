@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rate.c: token buckets and the UDP source guard. Pure: no clock, no syscalls. */
 #include "core/rate.h"
 

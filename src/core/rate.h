@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* rate.h: token buckets and the UDP loop guard for --udp. Pure: time is passed in. */
 #ifndef RATE_H
 #define RATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* slots.c: child slots, per-IP counts and the admission rule in one fixed table. Pure: no syscalls, no allocation. */
 #include "core/slots.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* slots.h: child slots and the admission rule for --max-clients and --max-per-ip. Pure: no syscalls. */
 #ifndef SLOTS_H
 #define SLOTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* srctab.c: the UDP per-source limit (keyed count-min token buckets) and the verdict on a datagram. Pure: never resets a bucket but at init. */
 #include "core/srctab.h"
 

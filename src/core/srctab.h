@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* srctab.h: the UDP per-source limit as a keyed count-min table of token buckets, and the one verdict on a datagram. Pure: time and the seed are passed in. */
 #ifndef SRCTAB_H
 #define SRCTAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text.c: escape control characters in a quoted word, so an error line stays one line. Pure: no syscalls. */
 #include "core/text.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* text.h: a quoted word made safe for a one-line message (control characters escaped). Pure: no syscalls. */
 #ifndef TEXT_H
 #define TEXT_H

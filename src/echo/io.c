@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* io.c: one-screen wrappers over read/write/poll. Retries EINTR until the lifetime is over; never interprets bytes. */
 #include "echo/io.h"
 

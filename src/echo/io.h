@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* io.h: the thin syscall seam: retry EINTR and nothing else; errno set on failure, untouched on success. */
 #ifndef IO_H
 #define IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session.c: the per-connection echo loop: blocking read, write all, over the io seam. Never logs client bytes. */
 #include "echo/session.h"
 #include "echo/io.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* session.h: the echo handler: moves bytes between one connected stream socket and itself. */
 #ifndef SESSION_H
 #define SESSION_H

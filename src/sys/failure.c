@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* failure.c: records a start-up failure for main to report. Never prints. */
 #include "sys/failure.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* failure.h: how a start-up step says what failed, so only main prints and exits. */
 #ifndef FAILURE_H
 #define FAILURE_H

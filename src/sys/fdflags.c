@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fdflags.c: descriptor flags and options (O_NONBLOCK, FD_CLOEXEC, SO_OOBINLINE, timeouts), inherited descriptors closed, fds 0-2 made to exist. */
 #define _DEFAULT_SOURCE	/* syscall(2) */
 #include "sys/fdflags.h"

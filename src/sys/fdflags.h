@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fdflags.h: descriptor flags and options: the parent's sockets and pipes, a child's client socket, inherited descriptors. */
 #ifndef FDFLAGS_H
 #define FDFLAGS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listen.c: socket, bind, listen, socket activation. Never accepts; never touches client data. */
 #include "sys/listen.h"
 #include "sys/fdflags.h"

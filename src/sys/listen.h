@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listen.h: the listening sockets: numeric address, dual stack, socket activation, readiness text. */
 #ifndef LISTEN_H
 #define LISTEN_H

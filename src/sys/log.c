@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.c: formats and writes log lines. Callers pass numbers and inet_ntop text, never client bytes. */
 #include "sys/log.h"
 #include "core/args.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* log.h: the log lines: "echod[PID]: ..." on stderr, one write each. Never logs client bytes. */
 #ifndef LOG_H
 #define LOG_H

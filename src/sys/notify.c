@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* notify.c: one datagram per state change to the service manager. Never blocks the server. */
 #include "sys/notify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* notify.h: the sd_notify protocol: READY=1 and STOPPING=1 to $NOTIFY_SOCKET. */
 #ifndef NOTIFY_H
 #define NOTIFY_H

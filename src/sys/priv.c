@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* priv.c: the privilege drop. Any failure is fatal to the caller; never a warning. */
 #define _DEFAULT_SOURCE	/* initgroups(3) */
 #include "sys/priv.h"

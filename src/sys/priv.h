@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* priv.h: --user: look the user up before binding, drop to it after. */
 #ifndef PRIV_H
 #define PRIV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sandbox.c: per-child resource limits and a hand-written seccomp filter. Runs after fork, before any client byte; never widens what the child may do. */
 #define _DEFAULT_SOURCE	/* syscall(2), for the test-only build */
 #include "sys/sandbox.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sandbox.h: confine a child before it touches client data. */
 #ifndef SANDBOX_H
 #define SANDBOX_H

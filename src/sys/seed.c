@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seed.c: getrandom(2) until the seed is full (EINTR retried). */
 #include "sys/seed.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* seed.h: random bytes for the source tables' hash seeds. */
 #ifndef SEED_H
 #define SEED_H

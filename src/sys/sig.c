@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sig.c: signal handlers that only set a flag and write one byte. No logging, no waitpid, no malloc. */
 #include "sys/sig.h"
 #include "sys/fdflags.h"

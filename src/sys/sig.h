@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sig.h: signal handlers that only record: flags plus a self-pipe byte to wake poll(2). */
 #ifndef SIG_H
 #define SIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sockaddr.c: socket addresses to and from text and keys; the one place that reads an address's family. */
 #include "sys/sockaddr.h"
 

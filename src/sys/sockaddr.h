@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sockaddr.h: a socket address of either family: parse, format, key, port. */
 #ifndef SOCKADDR_H
 #define SOCKADDR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* replay_main.c: plain (no sanitizer, no libFuzzer) replay of a fuzz corpus through one LLVMFuzzerTestOneInput; built for armhf to catch width and endianness bugs. */
 /*
  * Usage: replay SECONDS DIR. Pass 1 feeds every file of DIR whole; pass 2,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """tests/cross/run.py: the embedded-target suite. Drives the static
 musl build natively and the aarch64/armhf builds under qemu-user, over
 loopback only; prints every skip with its reason and ends with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/cross/size.sh: `make size`. Prints the size of every echod build (as
 # built and stripped) and fails if the stripped static musl x86-64 binary
 # is over the budget (128 KiB). Stripped copies go to build/cross/size/.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """tests/dist/run.py: deployment checks for `make dist-check`.
 
 make install/uninstall into a temporary DESTDIR, man page lint and option

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* echoload.c: test load driver for echod: many echo connections from one poll loop, every byte checked. Loopback only. */
 #define _GNU_SOURCE	/* IP_BIND_ADDRESS_NO_PORT */
 #include <arpa/inet.h>

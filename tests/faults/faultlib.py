@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """faultlib: what only the fault suite and the soak share: the C load driver, rlimits, /proc sampling of children (the rest is tests/lib)."""
 import os
 import re

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """run.py: echod's fault-injection suite: fd exhaustion, fork failure, signal storm, peer failures, slowloris, shutdown under load.
 
 Each case starts its own server (the sanitizer build unless ECHOD_BUILD says

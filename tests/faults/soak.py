@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """soak.py: echod under sustained load: many short connections plus long streams at once, every byte checked, figures printed.
 
 --full  (make soak): 100 000 short connections + 1 000 concurrent long streams, release binary.

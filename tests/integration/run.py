@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """tests/integration/run.py: the integration suite: drives the real echod binary over loopback.
 
 Runs every case against the sanitizer build (build/asan/echod) and the

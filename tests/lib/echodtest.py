@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """echodtest: the one test library of echod's suites (integration, faults, soak, dist, sandbox, cross; bench by choice).
 
 Starts the real binary on port 0 (or behind passed sockets, as socket

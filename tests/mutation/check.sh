@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/mutation/check.sh KIND ARGS: one check of a mutant, run in its scratch
 # copy of the tree; exit 0 when the check passes (the mutant went unseen).
 #   wp FILE [FUNCTION...]   WP on that file (tests/mutation/wp.sh)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """tests/mutation/run.py: `make mutation`: do the checks fail when the code is wrong?
 
 Applies each single-change mutant of tests/mutation/mutants.txt, one at a

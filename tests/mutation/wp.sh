@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/mutation/wp.sh FILE [FUNCTION...]: WP on one file, as proofs/run.sh
 # runs it (proofs/wp-flags.sh: RTE, the same provers, driver and 20 s
 # timeout), limited to the named functions if any. Fails unless every goal is proved.

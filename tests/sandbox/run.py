@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """tests/sandbox/run.py: proves the children's confinement is active and harmless.
 
 The release binary echoes confined (TCP and --inetd in seccomp strict mode,

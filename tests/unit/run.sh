@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # tests/unit/run.sh DIR TEST...: run each unit test binary, add up its counts.
 # Each binary gets UNIT_TIMEOUT seconds (default 60; SIGKILL 5 s after the
 # SIGTERM): a test that hangs is a failure with its name, not a hung suite.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_addr.c: unit tests for addr_format ("ADDR:PORT", "[ADDR]:PORT", truncation) and addr_key. */
 #include "core/addr.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_args.c: unit tests for args_parse/args_defaults: every option form of echod(8) and every error. */
 #include "core/args.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_backoff.c: unit tests for the accept back-off sequence (backoff_next). */
 #include "core/backoff.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_io.c: unit tests for the syscall seam over real sockets and pipes: timeouts, EOF, short writes, EINTR, deadlines. */
 #define _DEFAULT_SOURCE	/* setitimer */
 #include "echo/io.h"

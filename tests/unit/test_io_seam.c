@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * test_io_seam.c: the wrappers and echo_session under a scripted kernel.
  * This test defines write/read itself, so io.o calls these (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_num.c: unit tests for num_parse: strict decimal, whole string, range from the caller. */
 #include "core/num.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_rate.c: unit tests for token buckets and the UDP loop guard (rate_*). */
 #include "core/rate.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_sandbox.c: run the child's seccomp program in a small classic-BPF interpreter, for every syscall number. */
 #include "child.h"
 #include "sys/sandbox.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_session.c: echo_session over a real socketpair, set up as a child sets it up: zero bytes, half-close, idle timeout, lifetime, resets. */
 #include "echo/io.h"
 #include "echo/session.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_sig.c: the signal module: the handler keeps errno and loses no event, also when the self-pipe is full. */
 #include "sys/sig.h"
 #include "unit.h"

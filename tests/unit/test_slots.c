@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_slots.c: unit tests for the admission rule, child slots and per-IP counts (--max-clients, --max-per-ip). */
 #include "core/slots.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_sockaddr.c: unit tests for socket addresses: parse, text, key, port. */
 #include "sys/sockaddr.h"
 #include "unit.h"

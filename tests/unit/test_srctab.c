@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_srctab.c: unit tests for the keyed count-min source table and the datagram verdict (srctab_*). */
 #include "core/srctab.h"
 #include "unit.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_usage.c: unit tests for usage_error (each one-line message) and usage_print. */
 #include "core/args.h"
 #include "core/text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* unit.h: a tiny assertion macro and counters for unit tests. */
 #ifndef UNIT_H
 #define UNIT_H
