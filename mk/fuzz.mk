@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: ISC
-# mk/fuzz.mk: fuzz harnesses (libFuzzer, AFL++, CmpLog, coverage builds) and their campaign, check and coverage targets.
-# Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/*.sh.
+# mk/fuzz.mk: fuzz harnesses (libFuzzer, AFL++, CmpLog, coverage builds) and their campaign, check, seed and coverage targets.
+# Everything is built under build/fuzz/; the logic of each target lives in fuzz/tools/.
+# .clusterfuzzlite/build.sh reads FUZZ_HARNESSES, FUZZ_SRC_* and FUZZ_LD_* from
+# here (make print-VAR): this file is the one list of what each harness links.
 
 FUZZ_DIR	:= $(BUILD)/fuzz
 FUZZ_HARNESSES	:= session options numbers address slots rate srctab acl
@@ -25,6 +27,8 @@ FUZZ_LD_session  := -Wl,--wrap=read,--wrap=write
 HARNESS	?= session
 SECONDS	?= 60
 JOBS	?= 1
+# MERGE=1: fuzz-run merges what adds coverage into fuzz/corpus/HARNESS.
+MERGE	?=
 FUZZ_SMOKE_SECONDS ?= 12
 
 # $(1) harness: the four builds of one harness.
@@ -48,19 +52,25 @@ FUZZ_LF_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/libfuzzer/%)
 FUZZ_AFL_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/afl/%) $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/afl-cmplog/%)
 FUZZ_COV_BINS	:= $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/cov/%)
 
-.PHONY: fuzz fuzz-libfuzzer fuzz-afl-build fuzz-run fuzz-afl fuzz-check coverage
+.PHONY: fuzz fuzz-libfuzzer fuzz-afl-build fuzz-run fuzz-afl fuzz-check fuzz-seeds coverage
 fuzz: fuzz-libfuzzer fuzz-afl-build
 fuzz-libfuzzer: $(FUZZ_LF_BINS)
 fuzz-afl-build: $(FUZZ_AFL_BINS)
 
 fuzz-run: $(FUZZ_DIR)/libfuzzer/$(HARNESS)
-	@sh fuzz/tools/run-libfuzzer.sh $(HARNESS) $(SECONDS) $(JOBS) $(FUZZ_DIR)
+	@sh fuzz/tools/run-libfuzzer.sh $(HARNESS) $(SECONDS) $(JOBS) $(FUZZ_DIR) $(MERGE)
 
 fuzz-afl: $(FUZZ_DIR)/afl/$(HARNESS) $(FUZZ_DIR)/afl-cmplog/$(HARNESS)
 	@sh fuzz/tools/run-afl.sh $(HARNESS) $(SECONDS) $(FUZZ_DIR)
 
-fuzz-check: $(FUZZ_LF_BINS)
-	@sh fuzz/tools/check.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_HARNESSES)
+# NAME_seed_corpus.zip for ClusterFuzzLite/OSS-Fuzz, reproducible (fuzz/tools/seeds.py).
+fuzz-seeds:
+	@python3 fuzz/tools/seeds.py $(FUZZ_DIR)/seeds $(FUZZ_HARNESSES)
+
+# The planted bug check.sh builds is the numbers harness with one mutant.
+fuzz-check: $(FUZZ_LF_BINS) fuzz-seeds
+	@FUZZ_CC='$(FUZZ_CC)' FUZZ_CFLAGS='$(FUZZ_BASE) -fsanitize=fuzzer $(FUZZ_SAN)' FUZZ_MUTANT_SRC='$(FUZZ_SRC_numbers)' \
+	    sh fuzz/tools/check.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_HARNESSES)
 
 coverage: $(FUZZ_COV_BINS)
 	@sh fuzz/tools/coverage.sh $(FUZZ_DIR) $(FUZZ_HARNESSES)
