@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: ISC
+# mk/deb.mk: the Debian package (make deb) and its checks (deb-check), and
+# the systemd services' exposure scores (units-check).
+#
+# dpkg-buildpackage writes beside the source tree, so make deb builds a
+# copy: the tracked files (git ls-files, as they are in the work tree) in
+# build/deb/src/echod-VERSION/. The .deb, .changes and .buildinfo land in
+# build/deb/; debhelper's own files stay in the copy, never in this tree.
+# The build log is build/deb/build.log.
+
+# The upstream version: VERSION, the one place it is written.
+DEB_UPSTREAM	:= $(shell cat VERSION)
+DEB_DIR		:= build/deb
+DEB_SRC		:= $(DEB_DIR)/src/echod-$(DEB_UPSTREAM)
+
+.PHONY: deb deb-check units-check
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	@git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	@echo "deb: dpkg-buildpackage -us -uc -b in $(DEB_SRC) (log: $(DEB_DIR)/build.log)"
+	@cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../../build.log 2>&1 || \
+	    { tail -n 40 ../../build.log; echo "deb: dpkg-buildpackage failed"; exit 1; }
+	@mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
+	@ls $(DEB_DIR)/*.deb
+
+# Builds the package, then lintian, contents, maintainer scripts and an
+# install into a throw-away root (tests/deb/run.py).
+deb-check: deb
+	@python3 tests/deb/run.py $(DEB_DIR) $(DEB_UPSTREAM)
+
+units-check:
+	@python3 tests/deb/units.py
+
+CHECK_STEPS += units-check deb-check
