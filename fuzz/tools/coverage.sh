@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fuzz/tools/coverage.sh BUILDDIR HARNESS...: `make coverage`: replay each corpus (and regressions) through its coverage build, report lines and branches per file.
 set -u
 dir=$1; shift

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # fuzz/tools/run-afl.sh HARNESS SECONDS BUILDDIR: AFL++ main + CmpLog secondary for SECONDS, then afl-cmin of the finds into fuzz/corpus/HARNESS.
 set -u
 h=$1 secs=$2 dir=$3
