@@ -77,6 +77,10 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "fuzz-run: $h TIMEOUT: the campaign was still running ${limit}s after start; see $log"
 	exit 1
 fi
+if [ $rc -eq 72 ]; then		# libFuzzer's -interrupted_exitcode: ^C or TERM
+	echo "fuzz-run: $h interrupted after ${took}s; nothing merged"
+	exit 1
+fi
 if [ $rc -ne 0 ]; then
 	file=$(sed -n 's/.*Test unit written to //p' "$log" | tail -n 1)
 	echo "fuzz-run: $h FAILED (status $rc) after ${took}s: ${file:-no input written, see $log}"
