@@ -13,7 +13,7 @@ DEB_UPSTREAM	:= $(shell cat VERSION)
 DEB_DIR		:= build/deb
 DEB_SRC		:= $(DEB_DIR)/src/echod-$(DEB_UPSTREAM)
 
-.PHONY: deb deb-check units-check
+.PHONY: deb deb-check deb-boot units-check
 deb:
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
 	@git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
@@ -27,6 +27,11 @@ deb:
 # install into a throw-away root (tests/deb/run.py).
 deb-check: deb
 	@python3 tests/deb/run.py $(DEB_DIR) $(DEB_UPSTREAM)
+
+# The package under a real systemd booted in throw-away namespaces
+# (tests/deb/boot.sh): both sockets end to end. Root only; not in make check.
+deb-boot: deb
+	@bash tests/deb/boot.sh $(DEB_DIR)/echod_$(DEB_UPSTREAM)-1_$(shell dpkg --print-architecture).deb
 
 units-check:
 	@python3 tests/deb/units.py
