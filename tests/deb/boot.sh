@@ -132,4 +132,16 @@ echo_test "echod-inetd.socket: TCP [::1]:7" tcp ::1
 n=$(in_ns systemctl show -p NAccepted --value echod-inetd.socket)
 [ "$n" = 2 ] && ok "echod-inetd.socket accepted 2" || bad "NAccepted=$n"
 in_ns journalctl --no-pager -q -u 'echod*' 2>/dev/null | tail -n 8 | sed 's/^/     /'
+# The echo cases above mean something for IPAddressDeny=any only if this
+# systemd can enforce it (a BPF program on the cgroup): a transient unit
+# with it set must fail to reach the same socket, one without it succeed.
+client() { in_ns systemd-run -q --wait -p DynamicUser=yes "$@" \
+	/usr/bin/python3 /echod-boot/echo-client.py tcp 127.0.0.1 > /dev/null 2>&1; }
+if ! client; then
+	bad "a transient unit cannot connect even without IPAddressDeny="
+elif client -p IPAddressDeny=any; then
+	bad "IPAddressDeny=any not enforced here (no BPF firewall): proves nothing"
+else
+	ok "IPAddressDeny=any enforced here (a transient unit cannot connect)"
+fi
 finish
