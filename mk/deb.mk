@@ -14,9 +14,12 @@ DEB_DIR		:= build/deb
 DEB_SRC		:= $(DEB_DIR)/src/echod-$(DEB_UPSTREAM)
 
 .PHONY: deb deb-check deb-boot units-check
+# safe.directory: in a CI container the checkout belongs to another uid.
 deb:
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
-	@git ls-files -z | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
+	@git -c safe.directory='$(CURDIR)' ls-files -z > $(DEB_DIR)/files && [ -s $(DEB_DIR)/files ] || \
+	    { echo "deb: git ls-files failed (make deb copies the tracked tree)"; exit 1; }
+	@tar --null -T $(DEB_DIR)/files --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
 	@echo "deb: dpkg-buildpackage -us -uc -b in $(DEB_SRC) (log: $(DEB_DIR)/build.log)"
 	@cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../../build.log 2>&1 || \
 	    { tail -n 40 ../../build.log; echo "deb: dpkg-buildpackage failed"; exit 1; }
