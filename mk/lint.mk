@@ -34,5 +34,10 @@ $(LINT_DIR)/echod-selftest: $(call CORE_OBJ,$(BUILD)) \
     $(filter-out $(BUILD)/sys/sandbox.o,$(call SHELL_OBJ,$(BUILD))) $(LINT_DIR)/selftest/sandbox.o
 	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^
 
-sandbox-test: $(BUILD)/echod $(BUILD)/asan/echod $(LINT_DIR)/echod-selftest
-	@ECHOD_SELFTEST=$(LINT_DIR)/echod-selftest python3 tests/sandbox/run.py
+# Test-only: runs a command under an allow-all seccomp filter (systemd's
+# SystemCallFilter=, a container runtime's profile), where strict mode fails.
+$(LINT_DIR)/prefilter: tests/sandbox/prefilter.c | $(LINT_DIR)/selftest
+	$(CC) $(STD) $(WARN) $(CFLAGS) -o $@ $<
+
+sandbox-test: $(BUILD)/echod $(BUILD)/asan/echod $(LINT_DIR)/echod-selftest $(LINT_DIR)/prefilter
+	@ECHOD_SELFTEST=$(LINT_DIR)/echod-selftest ECHOD_PREFILTER=$(LINT_DIR)/prefilter python3 tests/sandbox/run.py

@@ -38,6 +38,10 @@ size_t	sandbox_filter(enum sandbox_kind kind, struct sb_insn out[SANDBOX_FILTER_
  * by build:
  *   SANDBOX_SESSION  seccomp strict mode: read, write, exit, sigreturn;
  *                    any other call, exit_group included, is SIGKILL.
+ *                    Under a filter installed before echod started
+ *                    (systemd's SystemCallFilter=, a container's
+ *                    profile) strict mode fails with EINVAL: the child
+ *                    loads those four calls as a filter then (SIGSYS).
  *                    Builds with AddressSanitizer load sandbox_filter's
  *                    session list instead (those four, exit_group,
  *                    restart_syscall, sigaltstack: the runtime's exit

@@ -28,6 +28,8 @@ RELEASE = t.BINARIES["release"]
 ASAN = t.BINARIES["asan"]
 SELFTEST = os.environ.get("ECHOD_SELFTEST",
                           os.path.join(t.ROOT, "build", "lint", "echod-selftest"))
+PREFILTER = os.environ.get("ECHOD_PREFILTER",
+                           os.path.join(t.ROOT, "build", "lint", "prefilter"))
 PAYLOAD = bytes(range(256)) * 1024  # 256 KiB: several buffer turns
 
 
@@ -37,11 +39,11 @@ ESCAPES = ("openat", "getpid", "close", "socket", "exit_group", "kill",
            "clock_gettime", "dup", "sendto", "recvfrom", "mmap")
 
 
-def inetd(binary, data, *args, timeout=20.0, env=None):
+def inetd(binary, data, *args, timeout=20.0, env=None, wrapper=()):
     """Run one --inetd session on a socketpair; (returncode, echo, stderr)."""
     ours, theirs = socket.socketpair()
     err = t.log_file()
-    proc = subprocess.Popen([binary, "--inetd", "-v"] + list(args), stdin=theirs,
+    proc = subprocess.Popen(list(wrapper) + [binary, "--inetd", "-v"] + list(args), stdin=theirs,
                             stdout=theirs, stderr=err, env=t.base_env(env))
     theirs.close()
     try:
@@ -118,6 +120,36 @@ def test_tcp_child_confined_and_limited():
                             % (len(PAYLOAD) + 1, len(PAYLOAD) + 1)), srv.log()
         assert t.wait_until(lambda: not srv.children()), "child left behind"
         assert srv.stop() == 0
+
+
+def test_under_a_filter_confined():
+    # systemd's SystemCallFilter= (the shipped units) or a container's
+    # profile leaves a filter installed, and strict mode cannot follow one
+    # (EINVAL): the child must load the same four calls as a filter instead.
+    rc, got, err = inetd(RELEASE, PAYLOAD, wrapper=[PREFILTER])
+    assert got == PAYLOAD and rc == 0, "--inetd under a filter: rc %s, %d of %d bytes: %s" \
+        % (rc, len(got), len(PAYLOAD), err)
+    with t.Server("-v", binary_path=RELEASE, wrapper=[PREFILTER]) as srv:
+        s = t.connect(srv.port)
+        try:
+            s.sendall(b"x")
+            assert s.recv(1) == b"x"
+            kid = one_child(srv)
+            assert proc_field(kid, "Seccomp") == ["2"], "child not filtered"
+            assert proc_field(kid, "Seccomp_filters") == ["2"], "child's own filter missing"
+            got = t.exchange(s, PAYLOAD)
+        finally:
+            s.close()
+        assert got == PAYLOAD, "echo differs (%d of %d bytes)" % (len(got), len(PAYLOAD))
+        assert srv.wait_log(r"close 127\.0\.0\.1:\d+ received=%d sent=%d end=eof"
+                            % (len(PAYLOAD) + 1, len(PAYLOAD) + 1)), srv.log()
+        assert srv.stop() == 0
+    for call in ESCAPES:
+        rc, got, err = inetd(SELFTEST, b"ping\n", wrapper=[PREFILTER],
+                             env={"ECHOD_SELFTEST_CALL": call})
+        assert rc in (-signal.SIGSYS, -signal.SIGKILL), \
+            "selftest --inetd under a filter after %s ended %s: %s" % (call, rc, err)
+        assert got == b"", "the filtered process echoed %r after %s" % (got, call)
 
 
 def test_tcp_no_sandbox_unconfined():
@@ -265,7 +297,7 @@ def test_asan_unconfined_session_leak_checked():
 
 def main():
     r = t.Results("sandbox")
-    for b in (RELEASE, ASAN, SELFTEST):
+    for b in (RELEASE, ASAN, SELFTEST, PREFILTER):
         if not os.access(b, os.X_OK):
             print("sandbox: missing %s (make sandbox-test builds it)" % b)
             print("sandbox: 0 passed, 1 failed")
@@ -274,6 +306,7 @@ def main():
     r.run(test_inetd_escapes_killed)
     r.run(test_inetd_selftest_without_sandbox_echoes)
     r.run(test_tcp_child_confined_and_limited)
+    r.run(test_under_a_filter_confined)
     r.run(test_tcp_no_sandbox_unconfined)
     r.run(test_tcp_child_escape_killed_and_logged)
     r.run(test_udp_child_confined)
