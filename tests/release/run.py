@@ -49,14 +49,18 @@ def env(**extra):
     return e
 
 
+# safe.directory: in a CI container the checkout may belong to another uid.
+GIT = ["git", "-c", "safe.directory=" + ROOT]
+
+
 def git(*args):
-    r = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    r = subprocess.run([*GIT, *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
     et.check(r.returncode == 0, "git %s: %s" % (" ".join(args), r.stderr.strip()))
     return r.stdout
 
 
 def in_git():
-    r = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=ROOT,
+    r = subprocess.run([*GIT, "rev-parse", "--show-toplevel"], cwd=ROOT,
                        capture_output=True, text=True, timeout=30)
     return r.returncode == 0 and os.path.realpath(r.stdout.strip()) == os.path.realpath(ROOT)
 
