@@ -171,7 +171,7 @@ test_expiry(void)
 	char buf[8];
 	ssize_t n;
 	pid_t pid;
-	int st;
+	int st = 0;
 
 	/* In a child: io_expired is never cleared. */
 	pid = fork();
