@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* badecho.c: a deliberately wrong echo server, so tests can show the load generator catches every kind of wrong echo. */
 #include "blisten.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* blisten.c: the benchmark servers' shared listener setup on 127.0.0.1; prints the real port. */
 #include "blisten.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* blisten.h: the benchmark servers' shared listener setup on 127.0.0.1; prints the real port. */
 #ifndef BENCH_BLISTEN_H
 #define BENCH_BLISTEN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* forkclose.c: the design's limit: accept, fork a child that only exits, close. Echoes nothing (benchmark peer). */
 #include "blisten.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* loadgen.c: poll-based load generator for echo servers (connrate, stream, pingpong); verifies every byte echoed. */
 #define _DEFAULT_SOURCE
 #include "pattern.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pattern.c: seeded, seekable pseudo-random byte streams; pure computation, no I/O. */
 #include "pattern.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pattern.h: seeded, seekable pseudo-random byte streams for the load generator; never allocates. */
 #ifndef BENCH_PATTERN_H
 #define BENCH_PATTERN_H

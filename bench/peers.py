@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """peers: start and stop the benchmarked servers (echod and its peers) on 127.0.0.1, by pid.
 
 Each start() returns a Running with the port it listens on; stop() ends the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* refserver.c: the design's reference, a minimal correct fork-per-connection echo server (benchmark peer). */
 #include "blisten.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """smoke.py: `make bench-smoke`: the benchmark builds, catches wrong echoes, and a 5-second run against echod is correct.
 
 Never judges speed. Checks that the load generator exits non-zero and names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* test_pattern.c: unit test of the load generator's verifier: seekable streams, and the first wrong byte is found. */
 #include "pattern.h"
 
