@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* fuzz/acl.c: --allow/--deny: cidr_add against inet_pton and a bit-by-bit reference, acl_allows against a brute-force model. */
 /*
  * Input: byte 0 flags (bit 0: the text rule is a --deny); then the rule
@@ -18,7 +19,7 @@
  */
 #include "core/acl.h"
 #include "core/addr.h"
-#include "sys/cidr.h"
+#include "core/cidr.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

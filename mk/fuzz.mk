@@ -20,7 +20,7 @@ FUZZ_SRC_slots   := src/core/slots.c src/core/addr.c
 FUZZ_SRC_rate    := src/core/rate.c
 FUZZ_SRC_srctab  := src/core/srctab.c src/core/rate.c src/core/addr.c
 # cidr.c moves from src/sys/ to src/core/: whichever exists (the core one if both).
-FUZZ_SRC_acl     := src/core/acl.c $(firstword $(wildcard src/core/cidr.c src/sys/cidr.c)) src/core/num.c src/core/addr.c
+FUZZ_SRC_acl     := src/core/acl.c src/core/cidr.c src/core/num.c src/core/addr.c
 # session reaches the OS through io.c; the harness owns the seam beneath it.
 FUZZ_LD_session  := -Wl,--wrap=read,--wrap=write
 

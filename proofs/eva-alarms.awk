@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # proofs/eva-alarms.awk: list the alarms of an EVA log, one "FILE: MESSAGE" line each (used by proofs/run.sh).
 # Kept: run-time-error assertions and callee preconditions. Statuses of the
 # code's own ACSL annotations (loop invariants, asserts, postconditions) are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* eva_main.c: the entry point for Frama-C EVA (make proofs): symbolic argv and signals. Read only by Frama-C; never built into echod. */
 #include <signal.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # proofs/manifest.awk: Frama-C's -report-csv (tab-separated: directory, file,
 # line, function, kind, status, property) to the manifest lines of
 # proofs/goals.expected: "DIR/FILE<TAB>FUNCTION<TAB>KIND<TAB>STATUS<TAB>TEXT",

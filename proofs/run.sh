@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # proofs/run.sh OUTDIR "WP FILES" "EVA FILES": run WP (+RTE, smoke tests) and
 # EVA, check the goal count against proofs/goals.expected, print the summary.
 set -u

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # proofs/wp-flags.sh: the preprocessor, warning and WP flags of every proof
 # run, sourced by proofs/run.sh (make proofs) and tests/mutation/wp.sh (make
 # mutation), so a mutant is judged by exactly the proof make proofs runs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* main.c: command line to configuration to server. Only this file exits or prints start-up errors. */
 #include "child.h"
 #include "core/acl.h"
@@ -8,7 +9,7 @@
 #include "inetd.h"
 #include "sys/listen.h"
 #include "sys/log.h"
-#include "sys/cidr.h"
+#include "core/cidr.h"
 #include "sys/priv.h"
 #include "sys/sockaddr.h"
 #include "server.h"
@@ -60,8 +61,10 @@ check_addresses(const struct config *cfg, struct acl *acl)
 	acl->n = 0;
 	for (i = 0; i < cfg->nrules; i++)
 		if (cidr_add(acl, cfg->rule[i].text, cfg->rule[i].deny, &why) < 0) {
-			(void)snprintf(what, sizeof(what), "%s %s",
+			/* An empty rule is named without a trailing space. */
+			(void)snprintf(what, sizeof(what), "%s%s%s",
 			    cfg->rule[i].deny ? "--deny" : "--allow",
+			    cfg->rule[i].text[0] != '\0' ? " " : "",
 			    cfg->rule[i].text);
 			log_fatal(what, why);
 			return EXIT_USAGE;

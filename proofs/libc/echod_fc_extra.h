@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proofs/libc/echod_fc_extra.h: Linux names Frama-C's libc lacks, force-included for EVA only. Trusted models: proofs/README.md. */
 #ifndef ECHOD_FC_EXTRA_H
 #define ECHOD_FC_EXTRA_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proofs/libc/eva_models.c: bodies EVA runs for libc calls Frama-C 25 leaves unspecified or too weak (EVA only; trusted base: proofs/README.md). */
 #include <__fc_builtin.h>
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* acl.c: --allow/--deny rules as key prefixes, and the verdict. Pure: no syscalls. */
 #include "core/acl.h"
 

@@ -1,4 +1,5 @@
-/* acl.h: --allow/--deny: source rules by address prefix, and the verdict. Pure: the address text is inet_pton's, the caller's. */
+/* SPDX-License-Identifier: ISC */
+/* acl.h: --allow/--deny: source rules by address prefix, and the verdict. Pure: the rule text is cidr.c's. */
 #ifndef ACL_H
 #define ACL_H
 

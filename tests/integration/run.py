@@ -1884,6 +1884,7 @@ def acl_usage_errors(c):
         (["--deny", "10.0.0.0/33"], "echod: --deny 10.0.0.0/33: prefix over 32\n"),
         (["--deny=::/129"], "echod: --deny ::/129: prefix over 128\n"),
         (["--allow", "foo"], "echod: --allow foo: not a numeric IPv4 or IPv6 address\n"),
+        (["--allow="], "echod: --allow: not a numeric IPv4 or IPv6 address\n"),
         (["--allow", "::1/127"], "echod: --allow ::1/127: host bits set beyond the prefix\n"),
         (["--allow", "10.0.0.0/x"], None), (["--allow", "localhost"], None),
         (["--allow", "10.0.0.0/8", "--deny", "1.2.3.4/99"], "echod: --deny 1.2.3.4/99: prefix over 32\n"),

@@ -1,7 +1,8 @@
-/* test_acl.c: unit tests for acl_add/acl_allows (src/core/acl.c) and the rule text parser cidr_add (src/sys/cidr.c). */
+/* SPDX-License-Identifier: ISC */
+/* test_acl.c: unit tests for acl_add/acl_allows (src/core/acl.c) and the rule text parser cidr_parse/cidr_add (src/core/cidr.c). */
 #include "core/acl.h"
 #include "core/addr.h"
-#include "sys/cidr.h"
+#include "core/cidr.h"
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -178,6 +179,53 @@ test_allows(void)
 	CHECK(!allows("11.0.0.7") && allows("10.9.9.9"));
 }
 
+/* cidr_parse's address grammar: each text as inet_pton reads it. */
+static void
+test_grammar(void)
+{
+	static const struct {
+		const char	*text;
+		bool		ok;
+	} t[] = {
+		{ "0.0.0.0", true }, { "255.255.255.255", true },
+		{ "1.2.3.4", true }, { "10.0.0.010", false },
+		{ "256.0.0.1", false }, { "1.2.3", false }, { "1.2.3.4.5", false },
+		{ "1..2.3", false }, { ".1.2.3", false }, { "1.2.3.4.", false },
+		{ "1.2.3.0004", false }, { "::", true }, { "::1", true },
+		{ "1::", true }, { ":", false }, { ":::", false }, { ":1::", false },
+		{ "1:", false }, { "1::2::3", false }, { "12345::", false },
+		{ "1:2:3:4:5:6:7:8", true }, { "1:2:3:4:5:6:7", false },
+		{ "1:2:3:4:5:6:7:8:9", false }, { "1:2:3:4:5:6:7::", true },
+		{ "::1:2:3:4:5:6:7", true }, { "1:2:3:4::5:6:7:8", false },
+		{ "1:2:3:4:5:6:7:8::", false }, { "A:b:C:d:E:f:0:FFFF", true },
+		{ "g::1", false }, { "::ffff:1.2.3.4", true },
+		{ "1:2:3:4:5:6:1.2.3.4", true }, { "1:2:3:4:5:6:7:1.2.3.4", false },
+		{ "1:2:3:4:5::1.2.3.4", true }, { "1:2:3:4:5:6::1.2.3.4", false },
+		{ "::1.2.3.4", true }, { "1.2.3.4::", false }, { "::1.2.3", false },
+		{ "::1a.2.3.4", false }, { "::01.2.3.4", false },
+		{ "::ffff:1.2.3.4:5", false }, { "", false }, { "1.2.3.4%", false },
+	};
+	struct cidr c;
+	uint8_t key[ADDR_KEY_LEN];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		r = cidr_parse(t[i].text, &c);
+		CHECK((r == CIDR_OK) == t[i].ok);
+		if (r != CIDR_OK && t[i].ok)
+			(void)fprintf(stderr, "test_acl: refused %s\n", t[i].text);
+		if (r == CIDR_OK && !t[i].ok)
+			(void)fprintf(stderr, "test_acl: took %s\n", t[i].text);
+		if (r != CIDR_OK || !t[i].ok)
+			continue;
+		key_of(t[i].text, key);
+		CHECK(memcmp(c.key, key, sizeof(key)) == 0);
+		CHECK(c.v4 == (strchr(t[i].text, ':') == NULL));
+		CHECK(c.len == (c.v4 ? 32u : 128u));
+	}
+}
+
 static void
 test_cidr(void)
 {
@@ -251,6 +299,7 @@ main(void)
 	test_add_v4();
 	test_add_v6();
 	test_allows();
+	test_grammar();
 	test_cidr();
 	UNIT_DONE();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proofs/libc/sys/prctl.h: prctl(2) for Frama-C EVA (its libc has none). A trusted model: proofs/README.md. */
 #ifndef ECHOD_FC_PRCTL_H
 #define ECHOD_FC_PRCTL_H

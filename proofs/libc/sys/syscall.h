@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* proofs/libc/sys/syscall.h: syscall numbers for Frama-C (its libc has none); constants only. */
 #ifndef ECHOD_FC_SYSCALL_H
 #define ECHOD_FC_SYSCALL_H
