@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """run.py: `make bench` / `make bench-quick`: echod against its peers on 127.0.0.1, interleaved, medians with min-max.
 
 Every run gets a fresh server; rounds go A B C ... A B C ..., so slow drifts
@@ -33,6 +34,15 @@ BUILDS = ["echod", "echod-static"]
 ALL = ["echod", "echod-static", "echod-nosb", "ref", "limit", "socat-exec",
        "socat-pipe", "tcpserver", "xinetd"]
 ECHOERS = [p for p in ALL if p not in ("limit", "echod-nosb")]
+# echod with the policy switched on and admitting every benchmark client:
+# 64 rules (62 --deny of other networks, --allow of loopback for each
+# family) and a --rate-per-ip far above the load. In connrate32 only: its
+# target is to cost under 3% of plain echod there.
+ACL_ARGS = sum([["--deny", "10.%d.0.0/16" % k] for k in range(31)] +
+               [["--deny", "2001:db8:%x::/48" % k] for k in range(31)] +
+               [["--allow", "127.0.0.0/8"], ["--allow", "::1"]], []) + \
+    ["--rate-per-ip", "65535"]
+CONNRATE32 = ALL + ["echod-acl"]
 # Where the fast build is, relative to the tree (--static overrides).
 STATIC = os.path.join("build", "static", "echod")
 # Rounds of connrate32 in full mode: its targets are judged on medians of at
@@ -42,7 +52,7 @@ CONNRATE32_ROUNDS = 7
 
 # name: (mode, loadgen args, peers, unit)
 TESTS_FULL = [
-    ("connrate32", "connrate", ["-c", 32, "-d", 3000, "-t", 5000], ALL, "conn/s"),
+    ("connrate32", "connrate", ["-c", 32, "-d", 3000, "-t", 5000], CONNRATE32, "conn/s"),
     ("connrate256", "connrate", ["-c", 256, "-d", 3000, "-t", 5000], ALL, "conn/s"),
     ("stream1", "stream", ["-c", 1, "-M", 384, "-t", 60000], ECHOERS, "MB/s"),
     ("stream8", "stream", ["-c", 8, "-M", 48, "-t", 60000], ECHOERS, "MB/s"),
@@ -50,7 +60,7 @@ TESTS_FULL = [
     ("pingpong64", "pingpong", ["-m", 64, "-d", 2000], ECHOERS, "rt/s"),
 ]
 TESTS_QUICK = [
-    ("connrate32", "connrate", ["-c", 32, "-d", 1000, "-t", 5000], ALL, "conn/s"),
+    ("connrate32", "connrate", ["-c", 32, "-d", 1000, "-t", 5000], CONNRATE32, "conn/s"),
     ("stream1", "stream", ["-c", 1, "-M", 64, "-t", 60000], ECHOERS, "MB/s"),
     ("stream8", "stream", ["-c", 8, "-M", 8, "-t", 60000], ECHOERS, "MB/s"),
     ("pingpong1", "pingpong", ["-m", 1, "-d", 700], ECHOERS, "rt/s"),
@@ -62,6 +72,8 @@ def start(name, build):
         return peers.start("echod", build, ["--max-clients", "1000"])
     if name == "echod-static":
         return peers.start("echod", build, ["--max-clients", "1000"], binary=STATIC)
+    if name == "echod-acl":
+        return peers.start("echod", build, ["--max-clients", "1000"] + ACL_ARGS)
     if name == "echod-nosb":
         return peers.start("echod", build, ["--max-clients", "1000", "--no-sandbox"])
     if name.startswith("echod-"):	# a variant built by hand as build/bench/NAME
@@ -143,7 +155,7 @@ def targets(rows, mem):
     """The performance targets (bench/README.md): list of (target, build,
     measured, met). Each ratio is of medians from the same interleaved rounds."""
     got = []
-    label = {"echod": "glibc", "echod-static": "static"}
+    label = {"echod": "glibc", "echod-static": "static", "echod-acl": "glibc"}
 
     def ratio(test, build, peer):
         r = rows.get(test, {})
@@ -161,6 +173,8 @@ def targets(rows, mem):
     vs("connrate32", "echod-static", "limit", 1.0)
     vs("connrate32", "echod-static", "xinetd", 3.0)
     vs("connrate32", "echod", "ref", 1.0)
+    vs("connrate32", "echod-acl", "echod", 0.97,
+       "connrate 32: 64-rule ACL + --rate-per-ip 65535 >= 0.97x plain echod")
     for b in BUILDS:
         r = rows.get("connrate256", {}).get(b)
         if r and r["p99"] is not None:
