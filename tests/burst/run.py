@@ -169,18 +169,7 @@ class Super:
 
     def stop(self):
         """SIGKILL it and the echod children it left, each by pid."""
-        kids = et.children_of(self.proc.pid) if self.proc.poll() is None else []
-        if self.proc.poll() is None:
-            self.proc.kill()
-        for k in kids:
-            try:
-                os.kill(k, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
+        et.kill_with(self.proc, et.children_of(self.proc.pid) if self.proc.poll() is None else [])
         self.err.close()
 
 

@@ -221,18 +221,7 @@ class Server:
 
     def kill(self):
         """SIGKILL the server and any child it left (by pid), then reap."""
-        kids = self.children() if self.proc.poll() is None else []
-        if self.proc.poll() is None:
-            self.proc.kill()
-        for k in kids:
-            try:
-                os.kill(k, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        kill_with(self.proc, self.children() if self.proc.poll() is None else [])
 
     def __enter__(self):
         return self
@@ -240,6 +229,21 @@ class Server:
     def __exit__(self, *exc):
         self.kill()
         return False
+
+
+def kill_with(proc, kids):
+    """SIGKILL proc (a Popen) and the pids in kids, then reap proc (5 s at most)."""
+    if proc.poll() is None:
+        proc.kill()
+    for k in kids:
+        try:
+            os.kill(k, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def wait_ready_line(proc, read, rx, timeout):

@@ -98,26 +98,34 @@ def test_inetd_selftest_without_sandbox_echoes():
     assert "warning: sandbox disabled" in err, err
 
 
+def echo_through_child(srv, check):
+    """One client through srv: check(child pid) while the child serves it,
+    then PAYLOAD echoed whole and the child's close line logged."""
+    s = t.connect(srv.port)
+    try:
+        s.sendall(b"x")
+        assert s.recv(1) == b"x"
+        check(one_child(srv))
+        got = t.exchange(s, PAYLOAD)
+    finally:
+        s.close()
+    assert got == PAYLOAD, "echo differs (%d of %d bytes)" % (len(got), len(PAYLOAD))
+    # The confined child still writes its close line and exits.
+    assert srv.wait_log(r"close 127\.0\.0\.1:\d+ received=%d sent=%d end=eof"
+                        % (len(PAYLOAD) + 1, len(PAYLOAD) + 1)), srv.log()
+
+
 def test_tcp_child_confined_and_limited():
+    def check(kid):
+        assert proc_field(kid, "Seccomp") == ["1"], "child not in strict mode"
+        assert proc_field(srv.pid, "Seccomp") == ["0"], "the parent is confined"
+        lim = t.proc_limits(kid)
+        # 3 + ECHOD_MAX_LISTENERS (16): the UDP child polls them all.
+        assert lim.get("Max open files") == (19, 19), "RLIMIT_NOFILE %s" % (lim.get("Max open files"),)
+        assert lim.get("Max core file size") == (0, 0), "RLIMIT_CORE %s" % (lim.get("Max core file size"),)
+
     with t.Server("-v", binary_path=RELEASE) as srv:
-        s = t.connect(srv.port)
-        try:
-            s.sendall(b"x")
-            assert s.recv(1) == b"x"
-            kid = one_child(srv)
-            assert proc_field(kid, "Seccomp") == ["1"], "child not in strict mode"
-            assert proc_field(srv.pid, "Seccomp") == ["0"], "the parent is confined"
-            lim = t.proc_limits(kid)
-            # 3 + ECHOD_MAX_LISTENERS (16): the UDP child polls them all.
-            assert lim.get("Max open files") == (19, 19), "RLIMIT_NOFILE %s" % (lim.get("Max open files"),)
-            assert lim.get("Max core file size") == (0, 0), "RLIMIT_CORE %s" % (lim.get("Max core file size"),)
-            got = t.exchange(s, PAYLOAD)
-        finally:
-            s.close()
-        assert got == PAYLOAD, "echo differs (%d of %d bytes)" % (len(got), len(PAYLOAD))
-        # The confined child still writes its close line and exits.
-        assert srv.wait_log(r"close 127\.0\.0\.1:\d+ received=%d sent=%d end=eof"
-                            % (len(PAYLOAD) + 1, len(PAYLOAD) + 1)), srv.log()
+        echo_through_child(srv, check)
         assert t.wait_until(lambda: not srv.children()), "child left behind"
         assert srv.stop() == 0
 
@@ -126,23 +134,15 @@ def test_under_a_filter_confined():
     # systemd's SystemCallFilter= (the shipped units) or a container's
     # profile leaves a filter installed, and strict mode cannot follow one
     # (EINVAL): the child must load the same four calls as a filter instead.
+    def check(kid):
+        assert proc_field(kid, "Seccomp") == ["2"], "child not filtered"
+        assert proc_field(kid, "Seccomp_filters") == ["2"], "child's own filter missing"
+
     rc, got, err = inetd(RELEASE, PAYLOAD, wrapper=[PREFILTER])
     assert got == PAYLOAD and rc == 0, "--inetd under a filter: rc %s, %d of %d bytes: %s" \
         % (rc, len(got), len(PAYLOAD), err)
     with t.Server("-v", binary_path=RELEASE, wrapper=[PREFILTER]) as srv:
-        s = t.connect(srv.port)
-        try:
-            s.sendall(b"x")
-            assert s.recv(1) == b"x"
-            kid = one_child(srv)
-            assert proc_field(kid, "Seccomp") == ["2"], "child not filtered"
-            assert proc_field(kid, "Seccomp_filters") == ["2"], "child's own filter missing"
-            got = t.exchange(s, PAYLOAD)
-        finally:
-            s.close()
-        assert got == PAYLOAD, "echo differs (%d of %d bytes)" % (len(got), len(PAYLOAD))
-        assert srv.wait_log(r"close 127\.0\.0\.1:\d+ received=%d sent=%d end=eof"
-                            % (len(PAYLOAD) + 1, len(PAYLOAD) + 1)), srv.log()
+        echo_through_child(srv, check)
         assert srv.stop() == 0
     for call in ESCAPES:
         rc, got, err = inetd(SELFTEST, b"ping\n", wrapper=[PREFILTER],
