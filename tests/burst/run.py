@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -45,6 +46,11 @@ BURST_DEADLINE = 15.0   # no new connection after this; the step stays under 60 
 XINETD = "/usr/sbin/xinetd"
 SMALL_HOST = 1024       # echod --inetd processes a small host holds (dist/README.md)
 DIST = os.path.join(ROOT, "dist")   # --dist
+# What another uid (xinetd's user, inetd run as nobody) must reach: echod,
+# inetd and the private configs, copied into a 0755 directory of /tmp; a
+# checkout may sit in a directory only its owner can enter (mktemp -d).
+RUN = None
+ECHOD = None
 
 
 # -- the burst ------------------------------------------------------------------
@@ -245,16 +251,16 @@ def test_xinetd():
     if not os.access(XINETD, os.X_OK):
         return ("skip", "%s not installed (ci/deps.d/bench.list)" % XINETD)
     port = free_port()
-    conf = os.path.join(WORK, "xinetd.conf")
-    logpath = os.path.join(WORK, "xinetd.log")
-    svclog = os.path.join(WORK, "xinetd-service.log")
+    conf = os.path.join(RUN, "xinetd.conf")
+    logpath = os.path.join(RUN, "xinetd.log")
+    svclog = os.path.join(RUN, "xinetd-service.log")
     for p in (logpath, svclog):
         if os.path.exists(p):
             os.unlink(p)
     # The shipped stanza's values, made private: loopback, a free port,
     # unlisted (no /etc/services entry), this build, a log of its own.
     private = {"bind": "127.0.0.1", "port": str(port), "type": "UNLISTED",
-               "server": et.binary(),
+               "server": ECHOD,
                "log_type": "FILE %s" % svclog}
     shipped = xinetd_stanza(DIST)
     if os.getuid() != 0:    # root runs it as the shipped user
@@ -272,11 +278,19 @@ def test_xinetd():
     os.chmod(conf, 0o644)
     # -dontfork: stay in the foreground (implies -stayalive); -filelog: no syslog.
     srv = Super([XINETD, "-dontfork", "-f", conf, "-filelog", logpath,
-                        "-pidfile", os.path.join(WORK, "xinetd.pid")], port, logpath)
+                        "-pidfile", os.path.join(RUN, "xinetd.pid")], port, logpath)
     try:
         judge("xinetd", port, srv.log)
     finally:
         srv.stop()
+
+
+def reachable(path):
+    """path copied into RUN (mode 0755), for another uid to run."""
+    copy = os.path.join(RUN, os.path.basename(path))
+    shutil.copy2(path, copy)
+    os.chmod(copy, 0o755)
+    return copy
 
 
 def inetd_binary():
@@ -315,13 +329,14 @@ def test_openbsd_inetd():
     drop = drop_to_nobody()
     user = "nobody" if drop else current_user()
     port = free_port()
-    conf = os.path.join(WORK, "inetd.conf")
+    conf = os.path.join(RUN, "inetd.conf")
+    exe = reachable(exe)
     # The shipped IPv4 line, made private: a loopback address and numeric
     # port for the service name, this user, this build.
     f = [ln for ln in inetd_lines(DIST) if ln[2] in ("tcp", "tcp4")]
     check(f, "inetd.conf: no tcp line")
     f = f[0]
-    line = ["127.0.0.1:%d" % port, f[1], f[2], f[3], user, et.binary()] + f[6:]
+    line = ["127.0.0.1:%d" % port, f[1], f[2], f[3], user, ECHOD] + f[6:]
     with open(conf, "w") as out:
         out.write("\t".join(line) + "\n")
     os.chmod(conf, 0o644)
@@ -390,13 +405,19 @@ def main():
                     help="where the configs are (default: dist/)")
     args = ap.parse_args()
     DIST = os.path.abspath(args.dist)
+    global RUN, ECHOD
     os.makedirs(WORK, exist_ok=True)
-    os.chmod(WORK, 0o755)     # nobody reads the private configs
-    res = et.Results("burst", case_timeout=40)
-    for case in (test_inetd_arithmetic, test_xinetd_values, test_systemd_trigger_limit,
-                 test_xinetd, test_openbsd_inetd):
-        res.run(case)
-    return res.finish()
+    RUN = tempfile.mkdtemp(prefix="echod-burst-")
+    try:
+        os.chmod(RUN, 0o755)
+        ECHOD = reachable(et.binary())
+        res = et.Results("burst", case_timeout=40)
+        for case in (test_inetd_arithmetic, test_xinetd_values, test_systemd_trigger_limit,
+                     test_xinetd, test_openbsd_inetd):
+            res.run(case)
+        return res.finish()
+    finally:
+        shutil.rmtree(RUN, ignore_errors=True)
 
 
 if __name__ == "__main__":
