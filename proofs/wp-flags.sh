@@ -4,4 +4,4 @@
 # mutation), so a mutant is judged by exactly the proof make proofs runs.
 CPP='-Isrc -D_POSIX_C_SOURCE=200809L'
 WARN='-warn-unsigned-overflow -warn-unsigned-downcast -warn-signed-downcast'
-WP_FLAGS='-wp -wp-rte -wp-prover z3-ce,cvc4 -wp-driver proofs/vset.driver -wp-par 2 -wp-timeout 20'
+WP_FLAGS='-wp -wp-rte -wp-prover z3-ce,cvc4 -wp-driver proofs/vset.driver -wp-par 3 -wp-timeout 20'
