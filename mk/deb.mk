@@ -3,7 +3,8 @@
 # the systemd services' exposure scores (units-check).
 #
 # dpkg-buildpackage writes beside the source tree, so make deb builds a
-# copy: the tracked files (git ls-files, as they are in the work tree) in
+# copy: the tracked files (git ls-files, as they are in the work tree; in an
+# unpacked release tarball, which holds just those, every file but build/) in
 # build/deb/src/echod-VERSION/. The .deb, .changes and .buildinfo land in
 # build/deb/; debhelper's own files stay in the copy, never in this tree.
 # The build log is build/deb/build.log.
@@ -17,8 +18,10 @@ DEB_SRC		:= $(DEB_DIR)/src/echod-$(DEB_UPSTREAM)
 # safe.directory: in a CI container the checkout belongs to another uid.
 deb:
 	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
-	@git -c safe.directory='$(CURDIR)' ls-files -z > $(DEB_DIR)/files && [ -s $(DEB_DIR)/files ] || \
-	    { echo "deb: git ls-files failed (make deb copies the tracked tree)"; exit 1; }
+	@if [ "$$(git -c safe.directory='$(CURDIR)' rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+	    git -c safe.directory='$(CURDIR)' ls-files -z > $(DEB_DIR)/files; \
+	else find . -path ./build -prune -o -type f -print0 | sed -z 's#^\./##' > $(DEB_DIR)/files; fi; \
+	[ -s $(DEB_DIR)/files ] || { echo "deb: no files to copy (git ls-files, or find outside a work tree)"; exit 1; }
 	@tar --null -T $(DEB_DIR)/files --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_SRC)
 	@echo "deb: dpkg-buildpackage -us -uc -b in $(DEB_SRC) (log: $(DEB_DIR)/build.log)"
 	@cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b > ../../build.log 2>&1 || \
