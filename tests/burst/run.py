@@ -285,14 +285,6 @@ def test_xinetd():
         srv.stop()
 
 
-def reachable(path):
-    """path copied into RUN (mode 0755), for another uid to run."""
-    copy = os.path.join(RUN, os.path.basename(path))
-    shutil.copy2(path, copy)
-    os.chmod(copy, 0o755)
-    return copy
-
-
 def inetd_binary():
     """openbsd-inetd's usr/sbin/inetd, unpacked from its .deb under build/burst
     (downloaded once; apt-get download needs no root). None when impossible."""
@@ -330,7 +322,7 @@ def test_openbsd_inetd():
     user = "nobody" if drop else current_user()
     port = free_port()
     conf = os.path.join(RUN, "inetd.conf")
-    exe = reachable(exe)
+    exe = et.copy_reachable(exe, RUN)
     # The shipped IPv4 line, made private: a loopback address and numeric
     # port for the service name, this user, this build.
     f = [ln for ln in inetd_lines(DIST) if ln[2] in ("tcp", "tcp4")]
@@ -410,7 +402,7 @@ def main():
     RUN = tempfile.mkdtemp(prefix="echod-burst-")
     try:
         os.chmod(RUN, 0o755)
-        ECHOD = reachable(et.binary())
+        ECHOD = et.copy_reachable(et.binary(), RUN)
         res = et.Results("burst", case_timeout=40)
         for case in (test_inetd_arithmetic, test_xinetd_values, test_systemd_trigger_limit,
                      test_xinetd, test_openbsd_inetd):

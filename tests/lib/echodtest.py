@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -229,6 +230,15 @@ class Server:
     def __exit__(self, *exc):
         self.kill()
         return False
+
+
+def copy_reachable(path, d):
+    """path copied into directory d with mode 0755, for another uid to run:
+    a checkout may sit in a directory only its owner can enter (mktemp -d)."""
+    copy = os.path.join(d, os.path.basename(path))
+    shutil.copy2(path, copy)
+    os.chmod(copy, 0o755)
+    return copy
 
 
 def kill_with(proc, kids):

@@ -227,10 +227,7 @@ def reachable_copy(path):
     d = tempfile.mkdtemp(prefix="echod-sandbox-")
     try:
         os.chmod(d, 0o755)
-        copy = os.path.join(d, os.path.basename(path))
-        shutil.copy2(path, copy)
-        os.chmod(copy, 0o755)
-        yield copy
+        yield t.copy_reachable(path, d)
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
